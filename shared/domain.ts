@@ -1,0 +1,232 @@
+/**
+ * Domain types shared by main and renderer, with the zod schemas that guard every boundary they cross
+ * (settings file, IPC). Nothing here is secret: secrets live only in the OS keychain (main process).
+ */
+import { z } from 'zod';
+import { BROKER_IDS } from './brokers';
+import { TOKEN_STATUSES } from './status';
+
+export const brokerIdSchema = z.enum(BROKER_IDS);
+
+/** Account ids are chosen by us: short, URL- and keychain-safe. */
+export const accountIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'an account id is 1–63 lowercase letters, digits or dashes');
+
+const envKeySchema = z
+  .string()
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    'a variable name starts with a letter or _ and holds only letters, digits and _',
+  );
+
+const absolutePathSchema = z
+  .string()
+  .min(1, 'choose a file')
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), {
+    message: 'use an absolute path (e.g. /home/me/bot/.env)',
+  });
+
+export const envExportTargetSchema = z.object({
+  kind: z.literal('env'),
+  path: absolutePathSchema,
+  /** Variable that receives the access token (default per broker, e.g. UPSTOX_ACCESS_TOKEN). */
+  tokenKey: envKeySchema,
+  /** Variable that receives the expiry instant (ISO 8601, UTC), e.g. UPSTOX_ACCESS_TOKEN_EXPIRES_AT. */
+  expiresAtKey: envKeySchema,
+  /** Extra non-secret variables a bot needs, e.g. { KITE_API_KEY: 'api_key' }: name → field. */
+  extra: z.record(envKeySchema, z.enum(['api_key', 'user_id'])).default({}),
+});
+export type EnvExportTarget = z.infer<typeof envExportTargetSchema>;
+
+export const jsonExportTargetSchema = z.object({
+  kind: z.literal('json'),
+  path: absolutePathSchema,
+});
+export type JsonExportTarget = z.infer<typeof jsonExportTargetSchema>;
+
+export const exportTargetSchema = z.discriminatedUnion('kind', [
+  envExportTargetSchema,
+  jsonExportTargetSchema,
+]);
+export type ExportTarget = z.infer<typeof exportTargetSchema>;
+
+export const thresholdsSchema = z
+  .object({
+    /** Status turns orange at or below this many minutes left. */
+    expiringMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+    /** Status turns red below this many minutes left. */
+    criticalMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+    /** Notify this many minutes before expiry (each entry once). */
+    notifyMinutes: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60),
+      )
+      .max(6),
+  })
+  .refine((t) => t.criticalMinutes < t.expiringMinutes, {
+    message: 'the red threshold must be shorter than the orange one',
+    path: ['criticalMinutes'],
+  });
+export type Thresholds = z.infer<typeof thresholdsSchema>;
+
+export const DEFAULT_ACCOUNT_THRESHOLDS: Thresholds = {
+  expiringMinutes: 180,
+  criticalMinutes: 60,
+  notifyMinutes: [60, 15],
+};
+
+export const timeOfDaySchema = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour HH:MM, e.g. 08:30');
+
+/** An account's non-secret configuration, as stored in settings. */
+export const accountConfigSchema = z.object({
+  id: accountIdSchema,
+  broker: brokerIdSchema,
+  label: z
+    .string()
+    .trim()
+    .min(1, 'give the account a name')
+    .max(40, 'keep the name under 40 characters'),
+  /** Upstox/Kite API key, FYERS App ID (e.g. XB12345-100). Public, not secret. */
+  apiKey: z.string().trim().min(1, 'paste the API key / App ID from the broker'),
+  /** Must equal, byte for byte, the redirect URI registered with the broker. */
+  redirectUri: z
+    .string()
+    .url('the redirect URI must be a full URL, e.g. http://127.0.0.1:5055/upstox/callback'),
+  exportTargets: z.array(exportTargetSchema).max(10).default([]),
+  thresholds: thresholdsSchema.default(DEFAULT_ACCOUNT_THRESHOLDS),
+  /** FYERS only: renew silently with the refresh token before expiry. */
+  autoRefresh: z.boolean().default(false),
+  /** FYERS only: keep the PIN in the keychain so auto-refresh needs no prompt. Off by default. */
+  storePin: z.boolean().default(false),
+});
+export type AccountConfig = z.infer<typeof accountConfigSchema>;
+
+export const ERROR_KINDS = [
+  'expired',
+  'revoked',
+  'bad-credentials',
+  'rate-limited',
+  'broker-down',
+  'bad-response',
+  'cancelled',
+  'login-failed',
+  'keychain',
+  'export',
+  'config',
+  'busy',
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+export const accountErrorSchema = z.object({
+  kind: z.enum(ERROR_KINDS),
+  /** What went wrong and what to do, in words; never contains a secret. */
+  message: z.string(),
+  at: z.string(),
+});
+export type AccountError = z.infer<typeof accountErrorSchema>;
+
+export const BUSY_KINDS = ['login', 'refresh', 'validate', 'forget'] as const;
+
+/** What the renderer and tray see of one account: no secrets, tokens masked. */
+export const accountViewSchema = z.object({
+  id: accountIdSchema,
+  broker: brokerIdSchema,
+  label: z.string(),
+  status: z.enum(TOKEN_STATUSES),
+  /** ISO instants. */
+  expiresAt: z.string().nullable(),
+  issuedAt: z.string().nullable(),
+  refreshExpiresAt: z.string().nullable(),
+  lastRefreshAt: z.string().nullable(),
+  lastValidatedAt: z.string().nullable(),
+  /** e.g. "eyJ0…k3Xq": enough to recognise, useless to steal. */
+  tokenMasked: z.string().nullable(),
+  userName: z.string().nullable(),
+  busy: z.enum(BUSY_KINDS).nullable(),
+  lastError: accountErrorSchema.nullable(),
+  exportTargets: z.array(exportTargetSchema),
+  lastExport: z
+    .array(
+      z.object({
+        path: z.string(),
+        ok: z.boolean(),
+        at: z.string(),
+        message: z.string().optional(),
+      }),
+    )
+    .default([]),
+  autoRefresh: z.boolean(),
+  canRefresh: z.boolean(),
+  hasPin: z.boolean(),
+  apiKey: z.string(),
+  redirectUri: z.string(),
+  thresholds: thresholdsSchema,
+});
+export type AccountView = z.infer<typeof accountViewSchema>;
+
+export const snapshotSchema = z.object({
+  /** When main made this snapshot (ISO). */
+  at: z.string(),
+  accounts: z.array(accountViewSchema),
+  notificationsPausedUntil: z.string().nullable(),
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;
+
+export const activityEntrySchema = z.object({
+  at: z.string(),
+  accountId: accountIdSchema.nullable(),
+  level: z.enum(['info', 'warn', 'error']),
+  /** e.g. "Logged in", "Exported to /home/me/bot/.env", "Refresh failed: …". Never a secret. */
+  message: z.string(),
+});
+export type ActivityEntry = z.infer<typeof activityEntrySchema>;
+
+/** Masks a token for display: first 4 and last 4 characters, never more than a third of it. */
+export function maskToken(token: string | undefined | null): string | null {
+  if (!token) return null;
+  if (token.length < 16) return '••••';
+  return `${token.slice(0, 4)}…${token.slice(-4)}`;
+}
+
+/** App-wide preferences (settings file). */
+export const preferencesSchema = z.object({
+  /** Morning reminder on trading days when an account has no valid token (IST, HH:MM). */
+  morningReminder: timeOfDaySchema.default('08:30'),
+  /** NSE trading holidays, ISO dates (YYYY-MM-DD, IST). Weekends are never trading days. */
+  holidays: z
+    .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'holidays are YYYY-MM-DD dates'))
+    .default([]),
+  startAtLogin: z.boolean().default(false),
+  theme: z.enum(['system', 'light', 'dark']).default('system'),
+  /** Notify this many days before a refresh token (FYERS) runs out. */
+  refreshTokenWarningDays: z.number().int().min(0).max(14).default(2),
+});
+export type Preferences = z.infer<typeof preferencesSchema>;
+
+/** What the add/edit form sends. Secrets go straight to the keychain in main and are never echoed. */
+export const accountInputSchema = z.object({
+  config: accountConfigSchema,
+  /** Set to replace the stored API secret; omitted to keep the stored one. */
+  apiSecret: z.string().min(1, 'paste the API secret').optional(),
+  /** FYERS PIN, only when config.storePin is true. */
+  pin: z
+    .string()
+    .regex(/^\d{4}$/, 'the FYERS PIN is 4 digits')
+    .optional(),
+});
+export type AccountInput = z.infer<typeof accountInputSchema>;

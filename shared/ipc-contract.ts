@@ -1,0 +1,105 @@
+/**
+ * The one typed IPC contract between main and renderer (after GitHub Desktop's ipc-shared.ts): each
+ * channel maps to its request schema and its result schema. Main validates every request with these
+ * schemas before acting; the preload exposes one named function per channel and nothing else.
+ */
+import { z } from 'zod';
+import {
+  accountIdSchema,
+  accountInputSchema,
+  activityEntrySchema,
+  preferencesSchema,
+  snapshotSchema,
+} from './domain';
+
+const idRequest = z.object({ id: accountIdSchema }).strict();
+const empty = z.object({}).strict();
+
+/** Every command answers with this: ok, or a message that says what to do. */
+export const commandResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+export type CommandResult = z.infer<typeof commandResultSchema>;
+
+export const ipcContract = {
+  'snapshot:get': { request: empty, result: snapshotSchema },
+  'account:login': { request: idRequest, result: commandResultSchema },
+  'account:refresh': {
+    request: z
+      .object({
+        id: accountIdSchema,
+        pin: z
+          .string()
+          .regex(/^\d{4}$/, 'the PIN is 4 digits')
+          .optional(),
+      })
+      .strict(),
+    result: commandResultSchema,
+  },
+  'account:validate': { request: idRequest, result: commandResultSchema },
+  'account:forget': { request: idRequest, result: commandResultSchema },
+  'account:save': { request: accountInputSchema, result: commandResultSchema },
+  'account:open-export-folder': { request: idRequest, result: commandResultSchema },
+  'dialog:choose-env-file': {
+    request: z.object({ suggestedName: z.string().max(100).optional() }).strict(),
+    result: z.object({ path: z.string().nullable() }),
+  },
+  'preferences:get': { request: empty, result: preferencesSchema },
+  'preferences:save': { request: preferencesSchema, result: commandResultSchema },
+  'activity:list': {
+    request: z
+      .object({
+        id: accountIdSchema.optional(),
+        limit: z.number().int().min(1).max(500).optional(),
+      })
+      .strict(),
+    result: z.array(activityEntrySchema),
+  },
+} as const;
+
+export type IpcChannel = keyof typeof ipcContract;
+export type IpcRequest<C extends IpcChannel> = z.input<(typeof ipcContract)[C]['request']>;
+export type IpcResult<C extends IpcChannel> = z.infer<(typeof ipcContract)[C]['result']>;
+
+/** Main → renderer push channel: a new snapshot. */
+export const SNAPSHOT_EVENT = 'snapshot:changed';
+
+export const IPC_CHANNELS = Object.keys(ipcContract) as IpcChannel[];
+
+/**
+ * The API the preload exposes on `window.tokentray`. Renderer code and the demo bridge both implement
+ * or consume exactly this type.
+ */
+export interface TokenTrayApi {
+  getSnapshot(): Promise<IpcResult<'snapshot:get'>>;
+  login(req: IpcRequest<'account:login'>): Promise<CommandResult>;
+  refresh(req: IpcRequest<'account:refresh'>): Promise<CommandResult>;
+  validate(req: IpcRequest<'account:validate'>): Promise<CommandResult>;
+  forget(req: IpcRequest<'account:forget'>): Promise<CommandResult>;
+  saveAccount(req: IpcRequest<'account:save'>): Promise<CommandResult>;
+  openExportFolder(req: IpcRequest<'account:open-export-folder'>): Promise<CommandResult>;
+  chooseEnvFile(
+    req: IpcRequest<'dialog:choose-env-file'>,
+  ): Promise<IpcResult<'dialog:choose-env-file'>>;
+  getPreferences(): Promise<IpcResult<'preferences:get'>>;
+  savePreferences(req: IpcRequest<'preferences:save'>): Promise<CommandResult>;
+  listActivity(req: IpcRequest<'activity:list'>): Promise<IpcResult<'activity:list'>>;
+  /** Subscribes to snapshots pushed by main; returns the unsubscribe function. */
+  onSnapshot(listener: (snapshot: IpcResult<'snapshot:get'>) => void): () => void;
+}
+
+/** Which preload function serves which channel: one name per channel, checked by the compiler. */
+export const API_NAMES: Readonly<Record<IpcChannel, Exclude<keyof TokenTrayApi, 'onSnapshot'>>> = {
+  'snapshot:get': 'getSnapshot',
+  'account:login': 'login',
+  'account:refresh': 'refresh',
+  'account:validate': 'validate',
+  'account:forget': 'forget',
+  'account:save': 'saveAccount',
+  'account:open-export-folder': 'openExportFolder',
+  'dialog:choose-env-file': 'chooseEnvFile',
+  'preferences:get': 'getPreferences',
+  'preferences:save': 'savePreferences',
+  'activity:list': 'listActivity',
+};

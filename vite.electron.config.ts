@@ -1,0 +1,40 @@
+import { defineConfig } from 'vite';
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import pkg from './package.json' with { type: 'json' };
+
+/**
+ * Builds the main process and the preload with Vite's library mode.
+ * - `--mode main`    → dist-electron/main.js (ESM, like the package; electron-store 11 is ESM-only)
+ * - `--mode preload` → dist-electron/preload.cjs (CommonJS: a sandboxed preload cannot be an ES module)
+ * Dependencies stay external: electron-builder ships node_modules, and keytar is a native addon.
+ */
+export default defineConfig(({ mode }) => {
+  const isPreload = mode === 'preload';
+  const entry = fileURLToPath(
+    new URL(isPreload ? './electron/preload.ts' : './electron/main.ts', import.meta.url),
+  );
+  return {
+    build: {
+      outDir: fileURLToPath(new URL('./dist-electron', import.meta.url)),
+      emptyOutDir: false,
+      target: 'node22',
+      minify: false,
+      sourcemap: true,
+      ssr: true,
+      lib: {
+        entry,
+        formats: [isPreload ? 'cjs' : 'es'],
+        fileName: () => (isPreload ? 'preload.cjs' : 'main.js'),
+      },
+      rollupOptions: {
+        external: [
+          'electron',
+          ...builtinModules,
+          ...builtinModules.map((m) => `node:${m}`),
+          ...Object.keys(pkg.dependencies),
+        ].flatMap((name) => [name, new RegExp(`^${name}/`)]),
+      },
+    },
+  };
+});
