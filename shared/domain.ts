@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { BROKER_IDS } from './brokers';
 import { TOKEN_STATUSES } from './status';
+import { NSE_HOLIDAYS_2026 } from './calendar';
 
 export const brokerIdSchema = z.enum(BROKER_IDS);
 
@@ -210,7 +211,7 @@ export const preferencesSchema = z.object({
   /** NSE trading holidays, ISO dates (YYYY-MM-DD, IST). Weekends are never trading days. */
   holidays: z
     .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'holidays are YYYY-MM-DD dates'))
-    .default([]),
+    .default([...NSE_HOLIDAYS_2026]),
   startAtLogin: z.boolean().default(false),
   theme: z.enum(['system', 'light', 'dark']).default('system'),
   /** Notify this many days before a refresh token (FYERS) runs out. */

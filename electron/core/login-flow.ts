@@ -1,0 +1,67 @@
+/**
+ * The platform-free half of "click to log in": make a fresh `state`, open the broker's login page
+ * through a LoginNavigator (the Electron BrowserWindow in the app, Chromium via playwright-core in
+ * tests), wait for the navigation to our redirect URI, which the navigator cancels before it loads,
+ * and parse it strictly.
+ */
+import { randomBytes } from 'node:crypto';
+import { BROKERS, type BrokerId } from '../../shared/brokers';
+import type { BrokerAdapter, LoginGrant } from './brokers/types';
+import { TokenTrayError } from './errors';
+
+export interface LoginNavigationRequest {
+  readonly accountId: string;
+  readonly broker: BrokerId;
+  readonly authorizeUrl: string;
+  /** Origins the window may show (the broker's login pages). Everything else is blocked. */
+  readonly allowedOrigins: readonly string[];
+  /** True for the redirect URI: the navigator must cancel that navigation and resolve with the URL. */
+  readonly isRedirect: (url: string) => boolean;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Shows a login page and reports where it redirected. Implemented by electron/platform's login window
+ * and by the browser tests' Chromium driver.
+ * Resolves with the redirect URL; rejects with TokenTrayError 'cancelled' if the user closed the
+ * window, or 'login-failed' on timeout.
+ */
+export interface LoginNavigator {
+  navigate(request: LoginNavigationRequest): Promise<string>;
+}
+
+export const DEFAULT_LOGIN_TIMEOUT_MS = 10 * 60_000;
+
+export function newState(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export async function runLoginNavigation(input: {
+  accountId: string;
+  adapter: BrokerAdapter;
+  apiKey: string;
+  redirectUri: string;
+  navigator: LoginNavigator;
+  timeoutMs?: number;
+  state?: string;
+}): Promise<LoginGrant> {
+  const state = input.state ?? newState();
+  const { adapter, redirectUri } = input;
+  const authorizeUrl = adapter.authorizeUrl({ apiKey: input.apiKey, redirectUri, state });
+  const allowedOrigins = [...BROKERS[adapter.broker].loginOrigins, new URL(authorizeUrl).origin];
+  const redirectUrl = await input.navigator.navigate({
+    accountId: input.accountId,
+    broker: adapter.broker,
+    authorizeUrl,
+    allowedOrigins: [...new Set(allowedOrigins)],
+    isRedirect: (url) => adapter.isRedirect(url, redirectUri),
+    timeoutMs: input.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS,
+  });
+  if (!adapter.isRedirect(redirectUrl, redirectUri)) {
+    throw new TokenTrayError(
+      'login-failed',
+      `Login failed: the login page did not return to the redirect URI ${redirectUri}. Check that the redirect URI registered with ${BROKERS[adapter.broker].label} matches the one in TokenTray exactly.`,
+    );
+  }
+  return adapter.parseRedirect(redirectUrl, { redirectUri, state });
+}

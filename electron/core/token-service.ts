@@ -1,0 +1,645 @@
+/**
+ * TokenService owns every account's state: it is the only writer (DESIGN.md: commands in, snapshots
+ * out). Commands come from the renderer (through IPC), the tray and the scheduler; immutable snapshots
+ * go out to subscribers (tray, notifier, renderer). Its I/O goes through ports, so the same code runs
+ * with keytar/electron-store/BrowserWindow in the app and with loopback fakes in tests.
+ *
+ * The one rule above all: a failed attempt never loses the last good token. A new token replaces the
+ * old one only after the broker has issued it and not rejected it on validation; until then the old
+ * token stays in the keychain, in memory and in every .env file.
+ */
+import { BROKERS, type BrokerId } from '../../shared/brokers';
+import {
+  accountConfigSchema,
+  maskToken,
+  type AccountConfig,
+  type AccountError,
+  type AccountInput,
+  type AccountView,
+  type ActivityEntry,
+  type Preferences,
+  type Snapshot,
+} from '../../shared/domain';
+import { describeInstant } from '../../shared/countdown';
+import { statusAt, type TokenStatus } from '../../shared/status';
+import { refreshTokenExpiry } from '../../shared/expiry';
+import { ActivityLog } from './activity-log';
+import type { BrokerAdapter, TokenSet } from './brokers/types';
+import { TokenTrayError, toTokenTrayError } from './errors';
+import type { PlannerAccount } from './event-planner';
+import { runLoginNavigation, type LoginNavigator } from './login-flow';
+import type { Clock, Exporter, Logger, SecretStore, SettingsStore, TokenMeta } from './ports';
+import { thresholdsMs } from './thresholds';
+
+type BusyKind = NonNullable<AccountView['busy']>;
+
+interface ExportRecord {
+  readonly path: string;
+  readonly ok: boolean;
+  readonly at: string;
+  readonly message?: string;
+}
+
+interface AccountRuntime {
+  config: AccountConfig;
+  meta: TokenMeta | null;
+  busy: BusyKind | null;
+  lastError: AccountError | null;
+  lastExport: ExportRecord[];
+  hasPin: boolean;
+  /** The access token in memory, so a keychain hiccup does not stop exports or copying. */
+  accessToken: string | null;
+}
+
+/** Things that happened that the notifier may want to tell the user about. */
+export interface ServiceNotice {
+  readonly kind: 'logged-in' | 'refreshed' | 'refresh-failed' | 'revoked' | 'export-failed';
+  readonly accountId: string;
+  readonly message: string;
+}
+
+export interface TokenServiceDeps {
+  readonly clock: Clock;
+  readonly settings: SettingsStore;
+  readonly secrets: SecretStore;
+  readonly brokers: Readonly<Record<BrokerId, BrokerAdapter>>;
+  readonly exporter: Exporter;
+  readonly logger: Logger;
+  readonly activity?: ActivityLog;
+  readonly loginTimeoutMs?: number;
+  /** The user's time zone, for messages that show local time beside IST. */
+  readonly localZone?: string;
+}
+
+export class TokenService {
+  private readonly accounts = new Map<string, AccountRuntime>();
+  private preferences!: Preferences;
+  private readonly snapshotListeners = new Set<(snapshot: Snapshot) => void>();
+  private readonly noticeListeners = new Set<(notice: ServiceNotice) => void>();
+  private lastPublished = '';
+  readonly activity: ActivityLog;
+  private readonly localZone: string;
+
+  constructor(private readonly deps: TokenServiceDeps) {
+    this.activity = deps.activity ?? new ActivityLog();
+    this.localZone = deps.localZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  }
+
+  /** Loads accounts, preferences and token facts. Secrets stay in the keychain until needed. */
+  async init(): Promise<void> {
+    this.preferences = await this.deps.settings.getPreferences();
+    for (const config of await this.deps.settings.listAccounts()) {
+      const meta = await this.deps.settings.getTokenMeta(config.id);
+      this.accounts.set(config.id, {
+        config,
+        meta,
+        busy: null,
+        lastError: null,
+        lastExport: [],
+        hasPin: config.storePin,
+        accessToken: null,
+      });
+    }
+    this.publish(true);
+  }
+
+  // ---------------------------------------------------------------- views
+
+  snapshot(): Snapshot {
+    const now = this.deps.clock.now();
+    return {
+      at: now.toISOString(),
+      accounts: [...this.accounts.values()].map((a) => this.view(a, now)),
+      notificationsPausedUntil: null,
+    };
+  }
+
+  statusOf(accountId: string): TokenStatus {
+    const a = this.require(accountId);
+    return this.status(a, this.deps.clock.now());
+  }
+
+  getPreferences(): Preferences {
+    return this.preferences;
+  }
+
+  getAccount(accountId: string): AccountConfig | undefined {
+    return this.accounts.get(accountId)?.config;
+  }
+
+  /** The planner's view of every account (for the Scheduler). */
+  plannerAccounts(): PlannerAccount[] {
+    return [...this.accounts.values()].map((a) => ({
+      config: a.config,
+      expiresAt: a.meta ? new Date(a.meta.expiresAt) : null,
+      revoked: a.meta?.revoked ?? false,
+      refreshExpiresAt: a.meta?.refreshExpiresAt ? new Date(a.meta.refreshExpiresAt) : null,
+    }));
+  }
+
+  listActivity(accountId?: string, limit?: number): ActivityEntry[] {
+    return this.activity.list(accountId, limit);
+  }
+
+  /** Calls `listener` now and on every change; returns the unsubscribe function. */
+  subscribe(listener: (snapshot: Snapshot) => void): () => void {
+    this.snapshotListeners.add(listener);
+    listener(this.snapshot());
+    return () => this.snapshotListeners.delete(listener);
+  }
+
+  onNotice(listener: (notice: ServiceNotice) => void): () => void {
+    this.noticeListeners.add(listener);
+    return () => this.noticeListeners.delete(listener);
+  }
+
+  /**
+   * Re-evaluates statuses against the clock and publishes if anything a user can see changed. The
+   * scheduler calls this when it wakes at a threshold.
+   */
+  tick(): void {
+    this.publish();
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  async savePreferences(preferences: Preferences): Promise<void> {
+    await this.deps.settings.savePreferences(preferences);
+    this.preferences = preferences;
+    this.note(null, 'info', 'Settings saved');
+    this.publish(true);
+  }
+
+  async saveAccount(input: AccountInput): Promise<void> {
+    const config = accountConfigSchema.parse(input.config);
+    const existing = this.accounts.get(config.id);
+    if (existing && existing.config.broker !== config.broker) {
+      throw new TokenTrayError(
+        'config',
+        `Account "${existing.config.label}" is a ${BROKERS[existing.config.broker].label} account; add a new account for ${BROKERS[config.broker].label} instead.`,
+      );
+    }
+    if (!existing && !input.apiSecret) {
+      throw new TokenTrayError(
+        'config',
+        `Paste the ${BROKERS[config.broker].apiSecretLabel} of your ${BROKERS[config.broker].label} app: TokenTray needs it to exchange the login for a token.`,
+      );
+    }
+    if (config.storePin && BROKERS[config.broker].renewal.kind !== 'refresh-token') {
+      throw new TokenTrayError('config', `${BROKERS[config.broker].label} does not use a PIN.`);
+    }
+    if (input.apiSecret) {
+      this.deps.logger.registerSecret(input.apiSecret);
+      await this.deps.secrets.set(config.id, 'api-secret', input.apiSecret);
+    }
+    let hasPin = existing?.hasPin ?? false;
+    if (config.storePin && input.pin) {
+      this.deps.logger.registerSecret(input.pin);
+      await this.deps.secrets.set(config.id, 'pin', input.pin);
+      hasPin = true;
+    } else if (!config.storePin) {
+      await this.deps.secrets.delete(config.id, 'pin');
+      hasPin = false;
+    }
+    await this.deps.settings.saveAccount(config);
+    if (existing) {
+      existing.config = config;
+      existing.hasPin = hasPin;
+    } else {
+      this.accounts.set(config.id, {
+        config,
+        meta: null,
+        busy: null,
+        lastError: null,
+        lastExport: [],
+        hasPin,
+        accessToken: null,
+      });
+    }
+    this.note(config.id, 'info', existing ? 'Account settings saved' : 'Account added');
+    this.publish(true);
+  }
+
+  /** The whole "click to log in": broker page → redirect → exchange → validate → keychain → .env. */
+  async login(accountId: string, navigator: LoginNavigator): Promise<void> {
+    await this.command(accountId, 'login', async (a) => {
+      const adapter = this.adapter(a);
+      const apiSecret = await this.apiSecret(a);
+      const grant = await runLoginNavigation({
+        accountId,
+        adapter,
+        apiKey: a.config.apiKey,
+        redirectUri: a.config.redirectUri,
+        navigator,
+        ...(this.deps.loginTimeoutMs !== undefined ? { timeoutMs: this.deps.loginTimeoutMs } : {}),
+      });
+      this.deps.logger.registerSecret(grant.code);
+      const tokens = await adapter.exchange(
+        { apiKey: a.config.apiKey, apiSecret, redirectUri: a.config.redirectUri },
+        grant,
+      );
+      await this.accept(a, tokens, 'login');
+    });
+  }
+
+  /** Renews without the login page where the broker allows it (FYERS: refresh token + PIN). */
+  async refresh(
+    accountId: string,
+    options: { pin?: string; silent?: boolean } = {},
+  ): Promise<void> {
+    try {
+      await this.command(accountId, 'refresh', async (a) => {
+        const adapter = this.adapter(a);
+        const label = BROKERS[a.config.broker].label;
+        if (!adapter.refresh || BROKERS[a.config.broker].renewal.kind !== 'refresh-token') {
+          throw new TokenTrayError(
+            'config',
+            `${label} tokens can only be renewed by logging in: click Log in.`,
+          );
+        }
+        const refreshExpiresAt = a.meta?.refreshExpiresAt
+          ? new Date(a.meta.refreshExpiresAt)
+          : null;
+        const refreshToken = await this.deps.secrets.get(accountId, 'refresh-token');
+        if (!refreshToken || !refreshExpiresAt || refreshExpiresAt <= this.deps.clock.now()) {
+          throw new TokenTrayError(
+            'expired',
+            `The ${label} refresh token has run out (it lasts 15 days): click Log in to start a new one.`,
+          );
+        }
+        this.deps.logger.registerSecret(refreshToken);
+        const pin =
+          options.pin ?? (a.config.storePin ? await this.deps.secrets.get(accountId, 'pin') : null);
+        if (!pin) {
+          throw new TokenTrayError(
+            'config',
+            `Enter your ${label} PIN to refresh, or turn on "Remember PIN" in the account settings for automatic refresh.`,
+          );
+        }
+        this.deps.logger.registerSecret(pin);
+        const apiSecret = await this.apiSecret(a);
+        let tokens: TokenSet;
+        try {
+          tokens = await adapter.refresh(
+            { apiKey: a.config.apiKey, apiSecret, redirectUri: a.config.redirectUri },
+            refreshToken,
+            pin,
+          );
+        } catch (e) {
+          const err = toTokenTrayError(e);
+          if ((err.kind === 'expired' || err.kind === 'revoked') && a.meta) {
+            // The broker refused the refresh token itself: stop trying it; the access token stays.
+            a.meta = { ...a.meta, refreshExpiresAt: null };
+            await this.deps.settings.setTokenMeta(accountId, a.meta);
+          }
+          throw err;
+        }
+        await this.accept(a, tokens, 'refresh', { refreshToken, refreshExpiresAt });
+      });
+    } catch (e) {
+      const err = toTokenTrayError(e);
+      if (err.kind !== 'busy') {
+        this.emit({
+          kind: 'refresh-failed',
+          accountId,
+          message: `${options.silent ? 'Automatic refresh' : 'Refresh'} failed: ${err.message}`,
+        });
+      }
+      throw err;
+    }
+  }
+
+  /** Asks the broker whether the token still works; a rejection marks it revoked at once. */
+  async validate(accountId: string): Promise<void> {
+    await this.command(accountId, 'validate', async (a) => {
+      const token = await this.accessToken(a);
+      if (!token || !a.meta) {
+        throw new TokenTrayError('config', 'This account has no token yet: click Log in.');
+      }
+      const adapter = this.adapter(a);
+      try {
+        const profile = await adapter.validate(a.config.apiKey, token);
+        a.meta = {
+          ...a.meta,
+          revoked: false,
+          lastValidatedAt: this.deps.clock.now().toISOString(),
+          userId: profile.userId,
+          userName: profile.userName ?? a.meta.userName,
+        };
+        await this.deps.settings.setTokenMeta(accountId, a.meta);
+        this.note(accountId, 'info', 'Token checked with the broker: valid');
+      } catch (e) {
+        const err = toTokenTrayError(e);
+        if ((err.kind === 'expired' || err.kind === 'revoked') && a.meta) {
+          const now = this.deps.clock.now();
+          if (new Date(a.meta.expiresAt) > now) {
+            a.meta = { ...a.meta, revoked: true, lastValidatedAt: now.toISOString() };
+            await this.deps.settings.setTokenMeta(accountId, a.meta);
+            const message = `${BROKERS[a.config.broker].label} rejected the token of "${a.config.label}" before its expiry (logged out elsewhere, or a new session replaced it). Click Log in to get a new one.`;
+            this.emit({ kind: 'revoked', accountId, message });
+            throw new TokenTrayError('revoked', message, err.details);
+          }
+        }
+        throw err;
+      }
+    });
+  }
+
+  /** Validates every account that has a live token (after resume/unlock). Errors stay per account. */
+  async validateAll(): Promise<void> {
+    const now = this.deps.clock.now();
+    const ids = [...this.accounts.values()]
+      .filter((a) => a.meta && !a.meta.revoked && new Date(a.meta.expiresAt) > now && !a.busy)
+      .map((a) => a.config.id);
+    await Promise.all(ids.map((id) => this.validate(id).catch(() => undefined)));
+  }
+
+  /** Logs out at the broker (best effort), deletes every secret and the account. */
+  async forget(accountId: string): Promise<void> {
+    await this.command(accountId, 'forget', async (a) => {
+      const adapter = this.adapter(a);
+      const token = await this.accessToken(a).catch(() => null);
+      if (token && adapter.logout && a.meta && new Date(a.meta.expiresAt) > this.deps.clock.now()) {
+        try {
+          await adapter.logout(a.config.apiKey, token);
+        } catch (e) {
+          this.deps.logger.warn('logout at broker failed; forgetting locally anyway', {
+            accountId,
+            kind: toTokenTrayError(e).kind,
+          });
+        }
+      }
+      await this.deps.secrets.deleteAll(accountId);
+      await this.deps.settings.setTokenMeta(accountId, null);
+      await this.deps.settings.deleteAccount(accountId);
+    });
+    this.accounts.delete(accountId);
+    this.note(accountId, 'info', 'Account forgotten: secrets removed from the keychain');
+    this.publish(true);
+  }
+
+  /** The live access token, for "Copy token" (the caller clears the clipboard later). */
+  async readAccessToken(accountId: string): Promise<string> {
+    const a = this.require(accountId);
+    const token = await this.accessToken(a);
+    if (!token) throw new TokenTrayError('config', 'This account has no token yet: click Log in.');
+    return token;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private async command(
+    accountId: string,
+    kind: BusyKind,
+    body: (a: AccountRuntime) => Promise<void>,
+  ): Promise<void> {
+    const a = this.require(accountId);
+    if (a.busy) {
+      throw new TokenTrayError(
+        'busy',
+        a.busy === 'login'
+          ? `A login for "${a.config.label}" is already open: finish it in the login window.`
+          : `"${a.config.label}" is busy (${a.busy}); try again in a moment.`,
+      );
+    }
+    a.busy = kind;
+    this.publish(true);
+    try {
+      await body(a);
+      if (a.lastError && a.lastError.kind !== 'export') a.lastError = null;
+    } catch (e) {
+      const err = toTokenTrayError(e);
+      if (err.kind !== 'cancelled') {
+        a.lastError = {
+          kind: err.kind,
+          message: err.message,
+          at: this.deps.clock.now().toISOString(),
+        };
+      }
+      this.note(
+        accountId,
+        err.kind === 'cancelled' ? 'info' : 'error',
+        `${capitalise(kind)} ${err.kind === 'cancelled' ? 'cancelled' : `failed: ${err.message}`}`,
+      );
+      this.deps.logger.warn(`${kind} failed`, { accountId, kind: err.kind });
+      throw err;
+    } finally {
+      a.busy = null;
+      this.publish(true);
+    }
+  }
+
+  /**
+   * Takes a freshly issued token set: checks it with the broker, then stores and exports it. Only a
+   * token the broker did not reject replaces the old one.
+   */
+  private async accept(
+    a: AccountRuntime,
+    tokens: TokenSet,
+    how: 'login' | 'refresh',
+    keep?: { refreshToken: string; refreshExpiresAt: Date },
+  ): Promise<void> {
+    const { logger, secrets, settings, exporter, clock } = this.deps;
+    logger.registerSecret(tokens.accessToken);
+    if (tokens.refreshToken) logger.registerSecret(tokens.refreshToken);
+    const id = a.config.id;
+    const adapter = this.adapter(a);
+
+    let userId = tokens.userId ?? null;
+    let userName = tokens.userName ?? null;
+    try {
+      const profile = await adapter.validate(a.config.apiKey, tokens.accessToken);
+      userId = profile.userId;
+      userName = profile.userName ?? userName;
+    } catch (e) {
+      const err = toTokenTrayError(e);
+      if (err.kind === 'expired' || err.kind === 'revoked' || err.kind === 'bad-credentials') {
+        throw new TokenTrayError(
+          err.kind,
+          `The broker issued a token but then rejected it (${err.message}). Your previous token and files are unchanged; try again.`,
+          err.details,
+        );
+      }
+      // The broker just issued this token; a flaky profile call does not make it bad.
+      logger.warn('profile check after token issue failed; keeping the new token', {
+        accountId: id,
+        kind: err.kind,
+      });
+    }
+
+    const now = clock.now();
+    const refreshToken = tokens.refreshToken ?? keep?.refreshToken;
+    const refreshExpiresAt =
+      tokens.refreshExpiresAt ??
+      (tokens.refreshToken
+        ? refreshTokenExpiry(a.config.broker, tokens.issuedAt, tokens.refreshToken)
+        : keep?.refreshExpiresAt);
+
+    // Files first: the bot is what the user cares about. Each target is atomic on its own.
+    const exports: ExportRecord[] = [];
+    for (const target of a.config.exportTargets) {
+      try {
+        await exporter.export(target, {
+          accountId: id,
+          broker: a.config.broker,
+          accessToken: tokens.accessToken,
+          expiresAt: tokens.expiresAt,
+          apiKey: a.config.apiKey,
+          userId,
+        });
+        exports.push({ path: target.path, ok: true, at: now.toISOString() });
+        this.note(id, 'info', `Exported to ${target.path}`);
+      } catch (e) {
+        const err = toTokenTrayError(e, 'export');
+        exports.push({ path: target.path, ok: false, at: now.toISOString(), message: err.message });
+        this.note(id, 'error', `Export to ${target.path} failed: ${err.message}`);
+      }
+    }
+
+    let keychainError: TokenTrayError | null = null;
+    try {
+      await secrets.set(id, 'access-token', tokens.accessToken);
+      if (tokens.refreshToken) await secrets.set(id, 'refresh-token', tokens.refreshToken);
+    } catch (e) {
+      keychainError = toTokenTrayError(e, 'keychain');
+    }
+
+    a.accessToken = tokens.accessToken;
+    a.meta = {
+      issuedAt: tokens.issuedAt.toISOString(),
+      expiresAt: tokens.expiresAt.toISOString(),
+      refreshExpiresAt: refreshToken && refreshExpiresAt ? refreshExpiresAt.toISOString() : null,
+      lastRefreshAt: now.toISOString(),
+      lastValidatedAt: now.toISOString(),
+      revoked: false,
+      userId,
+      userName,
+      tokenMasked: maskToken(tokens.accessToken),
+    };
+    await settings.setTokenMeta(id, a.meta);
+    a.lastExport = exports;
+
+    const until = describeInstant(tokens.expiresAt, this.localZone);
+    const verb = how === 'login' ? 'Logged in' : 'Refreshed';
+    this.note(
+      id,
+      'info',
+      `${verb}${userName ? ` as ${userName}` : ''}; token valid until ${until.ist}`,
+    );
+    this.emit({
+      kind: how === 'login' ? 'logged-in' : 'refreshed',
+      accountId: id,
+      message: `${verb}: "${a.config.label}" is good until ${until.ist}.`,
+    });
+
+    const failed = exports.filter((x) => !x.ok);
+    if (keychainError) {
+      a.lastError = {
+        kind: 'keychain',
+        message: `${verb}, but the token could not be saved in the keychain: ${keychainError.message}`,
+        at: now.toISOString(),
+      };
+    } else if (failed.length > 0) {
+      const message = `${verb}, but writing ${failed.map((f) => f.path).join(', ')} failed: ${failed[0]?.message ?? ''}`;
+      a.lastError = { kind: 'export', message, at: now.toISOString() };
+      this.emit({ kind: 'export-failed', accountId: id, message });
+    } else {
+      a.lastError = null;
+    }
+  }
+
+  private async accessToken(a: AccountRuntime): Promise<string | null> {
+    if (a.accessToken) return a.accessToken;
+    const token = await this.deps.secrets.get(a.config.id, 'access-token');
+    if (token) {
+      this.deps.logger.registerSecret(token);
+      a.accessToken = token;
+    }
+    return token;
+  }
+
+  private async apiSecret(a: AccountRuntime): Promise<string> {
+    const secret = await this.deps.secrets.get(a.config.id, 'api-secret');
+    if (!secret) {
+      throw new TokenTrayError(
+        'config',
+        `The ${BROKERS[a.config.broker].apiSecretLabel} for "${a.config.label}" is not in the keychain: open Edit account and paste it again.`,
+      );
+    }
+    this.deps.logger.registerSecret(secret);
+    return secret;
+  }
+
+  private adapter(a: AccountRuntime): BrokerAdapter {
+    return this.deps.brokers[a.config.broker];
+  }
+
+  private require(accountId: string): AccountRuntime {
+    const a = this.accounts.get(accountId);
+    if (!a) {
+      throw new TokenTrayError('config', `No account "${accountId}": it may have been removed.`);
+    }
+    return a;
+  }
+
+  private status(a: AccountRuntime, now: Date): TokenStatus {
+    return statusAt(
+      { expiresAt: a.meta ? new Date(a.meta.expiresAt) : undefined, revoked: a.meta?.revoked },
+      now,
+      thresholdsMs(a.config.thresholds),
+    );
+  }
+
+  private view(a: AccountRuntime, now: Date): AccountView {
+    const m = a.meta;
+    const broker = BROKERS[a.config.broker];
+    return {
+      id: a.config.id,
+      broker: a.config.broker,
+      label: a.config.label,
+      status: this.status(a, now),
+      expiresAt: m?.expiresAt ?? null,
+      issuedAt: m?.issuedAt ?? null,
+      refreshExpiresAt: m?.refreshExpiresAt ?? null,
+      lastRefreshAt: m?.lastRefreshAt ?? null,
+      lastValidatedAt: m?.lastValidatedAt ?? null,
+      tokenMasked: m?.tokenMasked ?? null,
+      userName: m?.userName ?? null,
+      busy: a.busy,
+      lastError: a.lastError,
+      exportTargets: a.config.exportTargets,
+      lastExport: a.lastExport,
+      autoRefresh: a.config.autoRefresh,
+      canRefresh:
+        broker.renewal.kind === 'refresh-token' &&
+        m?.refreshExpiresAt !== null &&
+        m?.refreshExpiresAt !== undefined &&
+        new Date(m.refreshExpiresAt) > now,
+      hasPin: a.hasPin,
+      apiKey: a.config.apiKey,
+      redirectUri: a.config.redirectUri,
+      thresholds: a.config.thresholds,
+    };
+  }
+
+  private publish(force = false): void {
+    const snapshot = this.snapshot();
+    // `at` changes every call; publish only when something a user can see changed.
+    const key = JSON.stringify(snapshot.accounts);
+    if (!force && key === this.lastPublished) return;
+    this.lastPublished = key;
+    for (const listener of this.snapshotListeners) listener(snapshot);
+  }
+
+  private emit(notice: ServiceNotice): void {
+    for (const listener of this.noticeListeners) listener(notice);
+  }
+
+  private note(accountId: string | null, level: ActivityEntry['level'], message: string): void {
+    this.activity.add({ at: this.deps.clock.now().toISOString(), accountId, level, message });
+  }
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
