@@ -1,0 +1,165 @@
+/**
+ * Error building blocks every adapter shares: the broker-independent classes (rate limit, broker
+ * down, unexpected answer), Retry-After parsing, and scrubbing of text that came from a broker or a
+ * redirect before it goes into a message. Messages say what happened and what to do, never a secret.
+ */
+import type { z } from 'zod';
+import type { ErrorKind } from '../../../shared/domain';
+import { jwtExpiry } from '../../../shared/expiry';
+import { TokenTrayError } from '../errors';
+import type { HttpResponse } from './http';
+
+export type Operation = 'exchange' | 'refresh' | 'validate' | 'logout';
+
+const OPERATION_WORDS: Readonly<Record<Operation, string>> = {
+  exchange: 'the token request',
+  refresh: 'the token refresh',
+  validate: 'the token check',
+  logout: 'the logout',
+};
+
+export function operationWords(op: Operation): string {
+  return OPERATION_WORDS[op];
+}
+
+/**
+ * Text from a broker body or a redirect parameter, made safe to show: known secrets removed, anything
+ * long enough to be a token masked (a broker may echo a code or token back, e.g. Upstox's
+ * `invalidValue`, brokers.md §2), control characters dropped, length capped.
+ */
+export function scrubText(
+  value: unknown,
+  secrets: readonly (string | undefined)[] = [],
+): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  let text = String(value);
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) text = text.split(secret).join('[redacted]');
+  }
+  text = text
+    // Control characters (incl. newlines that could forge extra log lines) become spaces.
+    .replace(/\p{Cc}+/gu, ' ')
+    .replace(/[A-Za-z0-9_\-+/=.]{20,}/g, '[redacted]')
+    .trim();
+  if (text === '') return undefined;
+  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function retryAfterMs(headers: Headers, now: Date): number | undefined {
+  const raw = headers.get('retry-after')?.trim();
+  if (!raw) return undefined;
+  if (/^\d+$/.test(raw)) return Number(raw) * 1000;
+  const at = Date.parse(raw);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now.getTime());
+}
+
+function inWords(ms: number): string {
+  const s = Math.max(1, Math.ceil(ms / 1000));
+  return s < 120 ? `${s} s` : `${Math.ceil(s / 60)} minutes`;
+}
+
+export function rateLimitedError(
+  label: string,
+  input: { status?: number; brokerCode?: string; retryAfterMs?: number; advice?: string },
+): TokenTrayError {
+  const wait =
+    input.retryAfterMs !== undefined ? `wait ${inWords(input.retryAfterMs)}` : 'wait a minute';
+  const code = input.brokerCode ? ` (${input.brokerCode})` : '';
+  return new TokenTrayError(
+    'rate-limited',
+    `${label} is limiting how often TokenTray may call it${code}: ${wait} and try again.${input.advice ? ` ${input.advice}` : ''}`,
+    {
+      ...(input.status !== undefined ? { status: input.status } : {}),
+      ...(input.brokerCode !== undefined ? { brokerCode: input.brokerCode } : {}),
+      ...(input.retryAfterMs !== undefined ? { retryAfterMs: input.retryAfterMs } : {}),
+    },
+  );
+}
+
+export function brokerDownError(
+  label: string,
+  op: Operation,
+  input: { status: number; brokerCode?: string },
+): TokenTrayError {
+  const code = input.brokerCode ? `, ${input.brokerCode}` : '';
+  return new TokenTrayError(
+    'broker-down',
+    `${label} failed to answer ${operationWords(op)} (HTTP ${input.status}${code}): its servers seem to be having trouble. Try again in a few minutes; your current token is kept.`,
+    {
+      status: input.status,
+      ...(input.brokerCode !== undefined ? { brokerCode: input.brokerCode } : {}),
+    },
+  );
+}
+
+export function badResponseError(
+  label: string,
+  op: Operation,
+  what: string,
+  status?: number,
+): TokenTrayError {
+  return new TokenTrayError(
+    'bad-response',
+    `${label} answered ${operationWords(op)} with something TokenTray does not understand (${what}). Try again; if it keeps happening, ${label} may have changed its API: look for a TokenTray update.`,
+    status !== undefined ? { status } : {},
+  );
+}
+
+/**
+ * A broker error we have no special words for. In the exchange it means the login did not work
+ * (log in again); elsewhere it is an answer we did not expect.
+ */
+export function unexpectedBrokerError(
+  label: string,
+  op: Operation,
+  input: { status: number; brokerCode?: string; brokerMessage?: string },
+): TokenTrayError {
+  const said = [input.brokerCode, input.brokerMessage].filter(Boolean).join(': ');
+  const details = {
+    status: input.status,
+    ...(input.brokerCode !== undefined ? { brokerCode: input.brokerCode } : {}),
+  };
+  const kind: ErrorKind = op === 'exchange' ? 'login-failed' : 'bad-response';
+  const tail =
+    op === 'exchange'
+      ? 'Log in again; if it keeps failing, check the API key, secret and redirect URI in the account settings.'
+      : 'Try again; if it keeps happening, look for a TokenTray update.';
+  return new TokenTrayError(
+    kind,
+    `${label} refused ${operationWords(op)} (HTTP ${input.status}${said ? `, ${said}` : ''}). ${tail}`,
+    details,
+  );
+}
+
+/**
+ * The broker said "this token is no good". If the token is a JWT whose `exp` has passed, it simply
+ * expired; otherwise it was revoked early (logout, a newer login, a master logout — brokers.md §3).
+ */
+export function rejectedTokenKind(token: string, now: Date): 'expired' | 'revoked' {
+  const exp = jwtExpiry(token);
+  return exp !== undefined && exp.getTime() <= now.getTime() ? 'expired' : 'revoked';
+}
+
+/** Validates a broker body with zod; on failure names the fields (never their values). */
+export function parseBody<S extends z.ZodType>(
+  schema: S,
+  res: HttpResponse,
+  label: string,
+  op: Operation,
+): z.infer<S> {
+  if (res.json === undefined) {
+    throw badResponseError(label, op, `HTTP ${res.status}, not JSON`, res.status);
+  }
+  const parsed = schema.safeParse(res.json);
+  if (!parsed.success) {
+    const fields = [
+      ...new Set(parsed.error.issues.map((i) => i.path.map(String).join('.') || 'body')),
+    ]
+      .slice(0, 3)
+      .join(', ');
+    throw badResponseError(label, op, `HTTP ${res.status}, unexpected ${fields}`, res.status);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,126 @@
+/**
+ * One HTTP round trip to a broker over the global fetch (Node 20), with a per-request timeout.
+ * Network failures become TokenTrayError 'broker-down', marked `notSent` only when the request
+ * provably never left this computer (connection refused, host not found …): the only case in which a
+ * single-use grant may be sent again (brokers.md §2: "The code is single-use, even when the exchange
+ * fails").
+ */
+import { TokenTrayError } from '../errors';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+export interface HttpRequest {
+  readonly method: HttpMethod;
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  readonly json: unknown;
+}
+
+export interface HttpDeps {
+  readonly fetch: typeof fetch;
+  readonly timeoutMs: number;
+  /** The broker's name for messages ("Upstox"). */
+  readonly label: string;
+}
+
+/**
+ * Error codes (Node / undici) raised while connecting, before a single byte of the request was
+ * written. Anything else (reset, socket closed, timeout) may have reached the broker.
+ */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+const REASONS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'the connection was refused',
+  ENOTFOUND: 'the host name was not found',
+  EAI_AGAIN: 'the host name could not be looked up',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  UND_ERR_CONNECT_TIMEOUT: 'connecting took too long',
+  ECONNRESET: 'the connection was reset',
+  UND_ERR_SOCKET: 'the connection was closed before an answer came',
+};
+
+/** The error codes behind a fetch failure (its `cause`, or every member of an AggregateError). */
+function causeCodes(e: unknown): string[] {
+  const cause = (e as { cause?: unknown } | null)?.cause;
+  if (typeof cause !== 'object' || cause === null) return [];
+  const errors = (cause as { errors?: unknown }).errors;
+  if (Array.isArray(errors) && errors.length > 0) {
+    return errors.map((x) => {
+      const code = (x as { code?: unknown } | null)?.code;
+      return typeof code === 'string' ? code : '';
+    });
+  }
+  const code = (cause as { code?: unknown }).code;
+  return typeof code === 'string' ? [code] : [];
+}
+
+function isTimeout(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'TimeoutError';
+}
+
+/**
+ * Turns a fetch failure into words. The message names the host only: URLs can carry tokens (Kite's
+ * logout puts the access token in the query, brokers.md §1), and the cause is not attached for the
+ * same reason.
+ */
+function networkError(e: unknown, url: URL, deps: HttpDeps, phase: 'send' | 'read') {
+  const codes = causeCodes(e);
+  const notSent = phase === 'send' && codes.length > 0 && codes.every((c) => NOT_SENT_CODES.has(c));
+  const reason = isTimeout(e)
+    ? `no answer within ${Math.round(deps.timeoutMs / 1000)} s`
+    : (REASONS[codes[0] ?? ''] ?? 'the network request failed');
+  return new TokenTrayError(
+    'broker-down',
+    `Could not reach ${deps.label} (${url.host}): ${reason}. Check your internet connection and try again; your current token is kept.`,
+    { notSent },
+  );
+}
+
+export async function sendHttp(request: HttpRequest, deps: HttpDeps): Promise<HttpResponse> {
+  let response: Response;
+  try {
+    response = await deps.fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      ...(request.body !== undefined ? { body: request.body } : {}),
+      signal: AbortSignal.timeout(deps.timeoutMs),
+      // Never follow a redirect from an API endpoint: a 307 would resend the secret-bearing body to
+      // wherever the Location points. A 3xx is reported as an unexpected answer instead.
+      redirect: 'manual',
+    });
+  } catch (e) {
+    throw networkError(e, request.url, deps, 'send');
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (e) {
+    throw networkError(e, request.url, deps, 'read');
+  }
+  let json: unknown = undefined;
+  if (text.trim() !== '') {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}

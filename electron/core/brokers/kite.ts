@@ -1,0 +1,245 @@
+/**
+ * Zerodha Kite Connect v3 (brokers.md §1, §3): login with api_key only — no `state`, so ours travels
+ * in `redirect_params`, which Kite appends to the redirect (D[K1]); exchange with a SHA-256 checksum;
+ * `token api_key:access_token` auth; logout by DELETE /session/token. Tokens are opaque strings.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { accessTokenExpiry } from '../../../shared/expiry';
+import { TokenTrayError } from '../errors';
+import { parseBody, scrubText, unexpectedBrokerError, type Operation } from './broker-errors';
+import type { AdapterContext } from './call';
+import type { HttpResponse } from './http';
+import {
+  checkOutgoingState,
+  checkState,
+  isRedirectTo,
+  loginCancelled,
+  loginFailed,
+  readRedirect,
+  redirectSecrets,
+  requireGrant,
+} from './redirect';
+import type { BrokerAdapter, Profile, TokenSet } from './types';
+
+/** Every Kite v3 call carries this header (brokers.md §1 [K1][KP]). */
+const KITE_VERSION = { 'X-Kite-Version': '3' } as const;
+
+/** brokers.md §1 [K1][KP]: hex SHA-256(api_key + request_token + api_secret). */
+export function kiteChecksum(apiKey: string, requestToken: string, apiSecret: string): string {
+  return createHash('sha256')
+    .update(apiKey + requestToken + apiSecret)
+    .digest('hex');
+}
+
+const sessionResponseSchema = z.object({
+  status: z.literal('success'),
+  data: z.object({
+    access_token: z.string().min(1),
+    user_id: z.string().optional(),
+    user_name: z.string().optional(),
+  }),
+});
+
+const profileResponseSchema = z.object({
+  status: z.literal('success'),
+  data: z.object({ user_id: z.string().min(1), user_name: z.string().optional() }),
+});
+
+const logoutResponseSchema = z.object({ status: z.literal('success') });
+
+/** `{"status":"error","message":…,"error_type":…}` (brokers.md §3 [K5]). */
+const errorBodySchema = z.object({
+  error_type: z.string().optional(),
+  message: z.string().optional(),
+});
+
+export function kiteBrokerCode(json: unknown): string | undefined {
+  const parsed = errorBodySchema.safeParse(json);
+  return parsed.success ? parsed.data.error_type : undefined;
+}
+
+/**
+ * Guess: brokers.md documents only `status=success` on the redirect (§1 [K2][K3]). A value meaning
+ * the user backed out is treated as a cancel; any other non-success status as a failed login.
+ */
+const CANCEL_STATUSES = new Set(['cancelled', 'canceled', 'cancel']);
+
+export function createKiteAdapter(ctx: AdapterContext): BrokerAdapter {
+  const { label } = ctx;
+
+  function classify(
+    res: HttpResponse,
+    op: Operation,
+    secrets: readonly (string | undefined)[],
+  ): TokenTrayError {
+    const parsed = errorBodySchema.safeParse(res.json);
+    const type = parsed.success ? parsed.data.error_type : undefined;
+    const message = parsed.success ? (parsed.data.message ?? '') : '';
+    const details = { status: res.status, ...(type !== undefined ? { brokerCode: type } : {}) };
+    // Bad checksum → 403 TokenException "Invalid `checksum`" (brokers.md §3 [K6]).
+    if (/checksum/i.test(message)) {
+      return new TokenTrayError(
+        'bad-credentials',
+        `${label} rejected the checksum, which means the API secret is wrong. Copy the API secret again from developers.kite.trade into the account settings, then log in.`,
+        details,
+      );
+    }
+    const apiKeyRejected = () =>
+      new TokenTrayError(
+        'bad-credentials',
+        `${label} rejected the API key. Copy it again from developers.kite.trade into the account settings.`,
+        details,
+      );
+    if (type === 'TokenException' || (type === undefined && res.status === 403)) {
+      if (op === 'exchange') {
+        if (/api_key/i.test(message)) return apiKeyRejected();
+        // Stale or reused request_token → 403 "Token is invalid or has expired." ([K7]); it lives
+        // a few minutes and works once ([K4]).
+        return new TokenTrayError(
+          'login-failed',
+          `${label} refused the request token (it works once and only for a few minutes). Log in again.`,
+          details,
+        );
+      }
+      // TokenException = logout, natural expiry (06:00 IST), or a login elsewhere (brokers.md §3
+      // [K5][K9]); its message names "api_key or access_token" whichever is wrong. The token is
+      // opaque, so which cause it was cannot be told: reported as revoked, and TokenService decides
+      // by its own clock.
+      return new TokenTrayError(
+        'revoked',
+        `${label} no longer accepts this access token (it expired at 06:00 IST, was logged out, or a newer login replaced it). Click Log in to get a new one.`,
+        details,
+      );
+    }
+    if (type === 'InputException' && /api_key/i.test(message)) return apiKeyRejected();
+    if (type === 'PermissionException') {
+      return new TokenTrayError(
+        'bad-credentials',
+        `${label} says this app may not do that (PermissionException). Check the app's subscription on developers.kite.trade.`,
+        details,
+      );
+    }
+    return unexpectedBrokerError(label, op, {
+      status: res.status,
+      ...(type !== undefined ? { brokerCode: type } : {}),
+      brokerMessage: scrubText(message, secrets) ?? '',
+    });
+  }
+
+  const tokenAuth = (apiKey: string, accessToken: string) => ({
+    ...KITE_VERSION,
+    Authorization: `token ${apiKey}:${accessToken}`,
+  });
+
+  return {
+    broker: 'kite',
+
+    authorizeUrl({ apiKey, redirectUri: _redirectUri, state }) {
+      checkOutgoingState(state, label);
+      // brokers.md §1 [K1]: v=3, api_key; redirect_params is a URL-encoded query string that Kite
+      // sends back on the redirect. The redirect URL itself is fixed in the Kite app settings.
+      const url = ctx.loginUrl('/connect/login');
+      url.search = new URLSearchParams({
+        v: '3',
+        api_key: apiKey,
+        redirect_params: new URLSearchParams({ state }).toString(),
+      }).toString();
+      return url.toString();
+    },
+
+    isRedirect: isRedirectTo,
+
+    parseRedirect(url, expected) {
+      const params = readRedirect(url, expected.redirectUri, label);
+      // The grant and state are secrets from here on, whatever happens next.
+      ctx.registerSecrets(...redirectSecrets(params, 'request_token'));
+      const state = params.get('state');
+      if (state !== undefined && state !== '') checkState(params, expected.state, label);
+      const status = params.get('status');
+      if (status !== 'success') {
+        if (status !== undefined && CANCEL_STATUSES.has(status)) throw loginCancelled(label);
+        throw loginFailed(
+          label,
+          status === undefined
+            ? 'the return address carried no status'
+            : `${label} reported status "${scrubText(status, redirectSecrets(params, 'request_token')) ?? '?'}"`,
+        );
+      }
+      checkState(params, expected.state, label);
+      return { code: requireGrant(params, 'request_token', label) };
+    },
+
+    async exchange(credentials, grant) {
+      const checksum = kiteChecksum(credentials.apiKey, grant.code, credentials.apiSecret);
+      ctx.registerSecrets(credentials.apiSecret, grant.code, checksum);
+      const issuedAt = ctx.now(); // before sending: see upstox.ts
+      const secrets = [credentials.apiSecret, grant.code, checksum];
+      return ctx.call<TokenSet>({
+        op: 'exchange',
+        singleUseGrant: true,
+        request: {
+          method: 'POST',
+          url: ctx.apiUrl('/session/token'),
+          headers: { ...KITE_VERSION, 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            api_key: credentials.apiKey,
+            request_token: grant.code,
+            checksum,
+          }).toString(),
+        },
+        interpret: (res) => {
+          if (res.status !== 200) throw classify(res, 'exchange', secrets);
+          const s = parseBody(sessionResponseSchema, res, label, 'exchange');
+          ctx.registerSecrets(s.data.access_token);
+          // refresh_token/enctoken are ignored: refresh is for approved platforms only (§3 [K1]).
+          return {
+            accessToken: s.data.access_token,
+            issuedAt,
+            expiresAt: accessTokenExpiry('kite', issuedAt, s.data.access_token),
+            userId: s.data.user_id,
+            userName: s.data.user_name,
+          };
+        },
+      });
+    },
+
+    async validate(apiKey, accessToken) {
+      ctx.registerSecrets(accessToken);
+      return ctx.call<Profile>({
+        op: 'validate',
+        request: {
+          method: 'GET',
+          url: ctx.apiUrl('/user/profile'),
+          headers: tokenAuth(apiKey, accessToken),
+        },
+        interpret: (res) => {
+          if (res.status !== 200) throw classify(res, 'validate', [accessToken]);
+          const p = parseBody(profileResponseSchema, res, label, 'validate');
+          return { userId: p.data.user_id, userName: p.data.user_name };
+        },
+      });
+    },
+
+    async logout(apiKey, accessToken) {
+      ctx.registerSecrets(accessToken);
+      // brokers.md §1 [K1][KP]: api_key and access_token as query parameters. The URL therefore
+      // carries the token; call.ts logs the path only.
+      const url = ctx.apiUrl('/session/token');
+      url.search = new URLSearchParams({ api_key: apiKey, access_token: accessToken }).toString();
+      await ctx.call<void>({
+        op: 'logout',
+        request: { method: 'DELETE', url, headers: { ...KITE_VERSION } },
+        interpret: (res) => {
+          if (res.status !== 200) {
+            const err = classify(res, 'logout', [accessToken]);
+            // A token Kite no longer honours is as logged out as it gets.
+            if (err.kind === 'revoked' || err.kind === 'expired') return;
+            throw err;
+          }
+          parseBody(logoutResponseSchema, res, label, 'logout');
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * The strict half of the login flow that all brokers share: is this URL our redirect URI, and what
+ * single-valued parameters does it carry. Brokers redirect to the registered URI exactly (brokers.md
+ * §2 "Redirect URI must exactly match", §4 "must equal the registered one"), so anything else —
+ * another scheme, host, port or path, a user name, a fragment, a repeated parameter — is not a login
+ * TokenTray started and yields no grant.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { TokenTrayError } from '../errors';
+import { scrubText } from './broker-errors';
+
+function tryUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Scheme, host, port and path equal (WHATWG-normalised: default ports and host case fold). */
+function sameTarget(a: URL, b: URL): boolean {
+  return (
+    a.protocol === b.protocol &&
+    a.hostname === b.hostname &&
+    a.port === b.port &&
+    a.pathname === b.pathname
+  );
+}
+
+/**
+ * True when `url` points at the redirect URI, query ignored. Deliberately a little wider than
+ * parseRedirect (it also says yes to a URL with a user name or fragment): the login window cancels
+ * whatever this matches, so such a URL is stopped before it loads and then rejected by the parser.
+ */
+export function isRedirectTo(url: string, redirectUri: string): boolean {
+  const u = tryUrl(url);
+  const r = tryUrl(redirectUri);
+  return u !== undefined && r !== undefined && sameTarget(u, r);
+}
+
+export function loginFailed(label: string, reason: string, advice?: string): TokenTrayError {
+  return new TokenTrayError(
+    'login-failed',
+    `${label} login failed: ${reason}. ${advice ?? 'Start the login again from TokenTray.'}`,
+  );
+}
+
+export function loginCancelled(label: string, reason?: string): TokenTrayError {
+  return new TokenTrayError(
+    'cancelled',
+    `${label} login cancelled${reason ? `: ${reason}` : ''}. Click Log in to try again.`,
+  );
+}
+
+/**
+ * Checks that `url` is exactly the redirect URI (parameters the configured URI itself carries must
+ * come back unchanged) and returns the broker's parameters. Every parameter must appear at most once:
+ * a repeated one is ambiguous (which `state`? which `code`?) and is rejected outright.
+ */
+export function readRedirect(
+  url: string,
+  redirectUri: string,
+  label: string,
+): ReadonlyMap<string, string> {
+  const r = tryUrl(redirectUri);
+  if (!r) {
+    throw loginFailed(
+      label,
+      'the redirect URI in the account settings is not a valid URL',
+      'Fix it in the account settings (e.g. http://127.0.0.1:5055/callback).',
+    );
+  }
+  const u = tryUrl(url);
+  const expected = `${r.protocol}//${r.host}${r.pathname}`;
+  if (!u || !sameTarget(u, r)) {
+    throw loginFailed(
+      label,
+      `the login page returned to an address other than the redirect URI ${expected}`,
+      `Check that the redirect URI registered with ${label} matches the one in TokenTray exactly, then log in again.`,
+    );
+  }
+  if (u.username !== '' || u.password !== '') {
+    throw loginFailed(
+      label,
+      'the return address carried a user name, which a real login never does',
+    );
+  }
+  if (u.hash !== '') {
+    throw loginFailed(
+      label,
+      'the return address carried a #fragment, which a real login never does',
+    );
+  }
+  const params = new Map<string, string>();
+  for (const [key, value] of new URLSearchParams(u.search)) {
+    if (params.has(key)) {
+      throw loginFailed(
+        label,
+        `the return address repeated the parameter "${scrubText(key) ?? '?'}"`,
+      );
+    }
+    params.set(key, value);
+  }
+  for (const [key, value] of new URLSearchParams(r.search)) {
+    if (params.get(key) !== value) {
+      throw loginFailed(
+        label,
+        `the return address lost the redirect URI's own parameter "${scrubText(key) ?? '?'}"`,
+      );
+    }
+    params.delete(key);
+  }
+  return params;
+}
+
+function equalSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Values a redirect carries that must never be echoed into a message: the grant (under the broker's
+ * name for it — FYERS' `code` is only a status) and the state. Free text from the same redirect is
+ * scrubbed of them.
+ */
+export function redirectSecrets(params: ReadonlyMap<string, string>, grantName: string): string[] {
+  return [grantName, 'state'].map((k) => params.get(k)).filter((v): v is string => v !== undefined);
+}
+
+/** The `state` that came back must be the one this login sent (CSRF / mix-up protection). */
+export function checkState(
+  params: ReadonlyMap<string, string>,
+  expected: string,
+  label: string,
+  name = 'state',
+): void {
+  if (expected === '') {
+    throw loginFailed(label, 'TokenTray started the login without a state value (a bug)');
+  }
+  const got = params.get(name);
+  if (got === undefined || got === '') {
+    throw loginFailed(label, `the return address carried no ${name}, so it cannot be trusted`);
+  }
+  if (!equalSecret(got, expected)) {
+    throw loginFailed(
+      label,
+      'the return address belongs to a different login than the one TokenTray started (state mismatch)',
+    );
+  }
+}
+
+/** A grant is printable ASCII without spaces, of sane length; anything else is not one. */
+const GRANT_PATTERN = /^[\x21-\x7e]{1,4096}$/;
+
+export function requireGrant(
+  params: ReadonlyMap<string, string>,
+  name: string,
+  label: string,
+): string {
+  const value = params.get(name);
+  if (value === undefined || value === '') {
+    throw loginFailed(label, `the return address carried no ${name}`);
+  }
+  if (!GRANT_PATTERN.test(value)) {
+    throw loginFailed(label, `the ${name} in the return address is malformed`);
+  }
+  return value;
+}
+
+/** Checks the `state` we are about to send: non-empty, URL-safe, so it round-trips unchanged. */
+export function checkOutgoingState(state: string, label: string): void {
+  if (!/^[A-Za-z0-9_\-.~]{8,512}$/.test(state)) {
+    throw new TokenTrayError(
+      'login-failed',
+      `${label} login could not start: the state value is not 8–512 URL-safe characters (a bug).`,
+    );
+  }
+}

@@ -1,0 +1,273 @@
+/**
+ * Upstox API v2 (brokers.md §1, §2): OAuth-style code grant with `state`, form-encoded exchange,
+ * Bearer auth, no refresh token (renewal is a new login), DELETE /v2/logout.
+ */
+import { z } from 'zod';
+import { accessTokenExpiry } from '../../../shared/expiry';
+import { TokenTrayError } from '../errors';
+import {
+  parseBody,
+  rateLimitedError,
+  rejectedTokenKind,
+  scrubText,
+  unexpectedBrokerError,
+  type Operation,
+} from './broker-errors';
+import type { AdapterContext } from './call';
+import type { HttpResponse } from './http';
+import { checkOutgoingState, checkState, loginCancelled, loginFailed } from './redirect';
+import { isRedirectTo, readRedirect, redirectSecrets, requireGrant } from './redirect';
+import type { BrokerAdapter, Profile, TokenSet } from './types';
+
+/**
+ * The request-structure page omits Api-Version, the official SDK sends `Api-Version: 2.0` on v2
+ * login/logout calls (brokers.md §2 [U4][U13]); sending it everywhere on v2 is the SDK's behaviour.
+ */
+const API_VERSION = '2.0';
+
+const tokenFields = z.object({
+  access_token: z.string().min(1),
+  user_id: z.string().optional(),
+  user_name: z.string().optional(),
+});
+
+/**
+ * The doc sample is a flat object (brokers.md §2 "no status/data wrapper in the doc sample"); every
+ * other Upstox v2 answer is wrapped in {status, data}. Unwrap a wrapper if there is one, so a
+ * doc/reality mismatch in the wrapper alone does not break logins; the fields are checked either way
+ * (and a missing one is named by its own path).
+ */
+const tokenResponseSchema = z.preprocess(
+  (v) =>
+    typeof v === 'object' && v !== null && (v as Record<string, unknown>)['status'] === 'success'
+      ? (v as Record<string, unknown>)['data']
+      : v,
+  tokenFields,
+);
+
+const profileResponseSchema = z.object({
+  status: z.literal('success'),
+  data: z.object({ user_id: z.string().min(1), user_name: z.string().optional() }),
+});
+
+const logoutResponseSchema = z.object({ status: z.literal('success') });
+
+/** `{"status":"error","errors":[{errorCode|error_code, message, …}]}` (brokers.md §2). */
+const errorBodySchema = z.object({
+  errors: z
+    .array(
+      z.object({
+        errorCode: z.string().optional(),
+        error_code: z.string().optional(),
+        message: z.string().optional(),
+      }),
+    )
+    .min(1),
+});
+
+function brokerError(json: unknown): { code?: string; message?: string } {
+  const parsed = errorBodySchema.safeParse(json);
+  if (!parsed.success) return {};
+  const first = parsed.data.errors[0];
+  const code = first?.errorCode ?? first?.error_code;
+  return {
+    ...(code !== undefined ? { code } : {}),
+    ...(first?.message !== undefined ? { message: first.message } : {}),
+  };
+}
+
+export function upstoxBrokerCode(json: unknown): string | undefined {
+  return brokerError(json).code;
+}
+
+export function createUpstoxAdapter(ctx: AdapterContext): BrokerAdapter {
+  const { label } = ctx;
+
+  /** Upstox error codes, brokers.md §2 [U3]. Never echoes `invalidValue` (it can be the code). */
+  function classify(
+    res: HttpResponse,
+    op: Operation,
+    secrets: readonly (string | undefined)[],
+    token?: string,
+  ): TokenTrayError {
+    const { code, message } = brokerError(res.json);
+    const details = { status: res.status, ...(code !== undefined ? { brokerCode: code } : {}) };
+    switch (code) {
+      case 'UDAPI10005':
+        return rateLimitedError(label, { status: res.status, brokerCode: code });
+      case 'UDAPI100016':
+        return new TokenTrayError(
+          'bad-credentials',
+          `${label} rejected the API key or secret (UDAPI100016). Copy both again from the Upstox developer apps page into the account settings, then log in.`,
+          details,
+        );
+      case 'UDAPI100068':
+        return new TokenTrayError(
+          'bad-credentials',
+          `${label} rejected the API key or redirect URI (UDAPI100068). The redirect URI in TokenTray must match the app's registered one exactly.`,
+          details,
+        );
+      case 'UDAPI100073':
+        return new TokenTrayError(
+          'bad-credentials',
+          `The ${label} app is inactive (UDAPI100073). Reactivate it on the Upstox developer apps page, then log in.`,
+          details,
+        );
+      case 'UDAPI100057':
+        return new TokenTrayError(
+          'login-failed',
+          `${label} refused the login code (UDAPI100057: invalid, expired or already used — each code works once). Log in again.`,
+          details,
+        );
+    }
+    const tokenRejected = code === 'UDAPI100050' || (code === undefined && res.status === 401);
+    if (tokenRejected && token !== undefined && (op === 'validate' || op === 'logout')) {
+      return rejectedToken(token, details);
+    }
+    return unexpectedBrokerError(label, op, {
+      status: res.status,
+      ...(code !== undefined ? { brokerCode: code } : {}),
+      ...(message !== undefined ? { brokerMessage: scrubText(message, secrets) ?? '' } : {}),
+    });
+  }
+
+  function rejectedToken(
+    token: string,
+    details: { status: number; brokerCode?: string },
+  ): TokenTrayError {
+    return rejectedTokenKind(token, ctx.now()) === 'expired'
+      ? new TokenTrayError(
+          'expired',
+          `${label} says the access token has expired (they die at 03:30 IST). Click Log in to get a new one.`,
+          details,
+        )
+      : new TokenTrayError(
+          'revoked',
+          `${label} rejected the access token before its expiry (logged out, or replaced by a newer login). Click Log in to get a new one.`,
+          details,
+        );
+  }
+
+  const bearer = (accessToken: string) => ({
+    Authorization: `Bearer ${accessToken}`,
+    Accept: 'application/json',
+    'Api-Version': API_VERSION,
+  });
+
+  return {
+    broker: 'upstox',
+
+    authorizeUrl({ apiKey, redirectUri, state }) {
+      checkOutgoingState(state, label);
+      // brokers.md §1 [U1]: response_type=code, client_id, redirect_uri, state.
+      const url = ctx.loginUrl('/v2/login/authorization/dialog');
+      url.search = new URLSearchParams({
+        response_type: 'code',
+        client_id: apiKey,
+        redirect_uri: redirectUri,
+        state,
+      }).toString();
+      return url.toString();
+    },
+
+    isRedirect: isRedirectTo,
+
+    parseRedirect(url, expected) {
+      const params = readRedirect(url, expected.redirectUri, label);
+      // The grant and state are secrets from here on, whatever happens next.
+      ctx.registerSecrets(...redirectSecrets(params, 'code'));
+      const state = params.get('state');
+      if (state !== undefined && state !== '') checkState(params, expected.state, label);
+      // Guess: brokers.md does not describe Upstox's error redirect. Upstox follows OAuth 2.0, whose
+      // error redirect is `error` (+ `error_description`), RFC 6749 §4.1.2.1; access_denied = the user
+      // said no.
+      const error = params.get('error');
+      if (error !== undefined) {
+        const hide = redirectSecrets(params, 'code');
+        const description =
+          scrubText(params.get('error_description'), hide) ?? scrubText(error, hide);
+        if (error === 'access_denied') throw loginCancelled(label, description);
+        throw loginFailed(label, `${label} said "${description ?? 'error'}"`);
+      }
+      checkState(params, expected.state, label);
+      return { code: requireGrant(params, 'code', label) };
+    },
+
+    async exchange(credentials, grant) {
+      ctx.registerSecrets(credentials.apiSecret, grant.code);
+      // Issue time is taken before sending: an earlier issue time can only make the computed
+      // expiry earlier, never later than the real one.
+      const issuedAt = ctx.now();
+      const secrets = [credentials.apiSecret, grant.code];
+      // brokers.md §1 [U2]: form-urlencoded, Accept: application/json; refresh_extended_token left
+      // out, so an existing extended_token is kept (default false, [U5]).
+      const body = new URLSearchParams({
+        code: grant.code,
+        client_id: credentials.apiKey,
+        client_secret: credentials.apiSecret,
+        redirect_uri: credentials.redirectUri,
+        grant_type: 'authorization_code',
+      });
+      return ctx.call<TokenSet>({
+        op: 'exchange',
+        singleUseGrant: true,
+        request: {
+          method: 'POST',
+          url: ctx.apiUrl('/v2/login/authorization/token'),
+          headers: {
+            'Content-Type': 'application/x-www-form-urlencoded',
+            Accept: 'application/json',
+            'Api-Version': API_VERSION,
+          },
+          body: body.toString(),
+        },
+        interpret: (res) => {
+          if (res.status !== 200) throw classify(res, 'exchange', secrets);
+          const t = parseBody(tokenResponseSchema, res, label, 'exchange');
+          ctx.registerSecrets(t.access_token);
+          return {
+            accessToken: t.access_token,
+            issuedAt,
+            expiresAt: accessTokenExpiry('upstox', issuedAt, t.access_token),
+            userId: t.user_id,
+            userName: t.user_name,
+          };
+        },
+      });
+    },
+
+    async validate(_apiKey, accessToken) {
+      ctx.registerSecrets(accessToken);
+      return ctx.call<Profile>({
+        op: 'validate',
+        request: {
+          method: 'GET',
+          url: ctx.apiUrl('/v2/user/profile'),
+          headers: bearer(accessToken),
+        },
+        interpret: (res) => {
+          if (res.status !== 200) throw classify(res, 'validate', [accessToken], accessToken);
+          const p = parseBody(profileResponseSchema, res, label, 'validate');
+          return { userId: p.data.user_id, userName: p.data.user_name };
+        },
+      });
+    },
+
+    async logout(_apiKey, accessToken) {
+      ctx.registerSecrets(accessToken);
+      await ctx.call<void>({
+        op: 'logout',
+        request: { method: 'DELETE', url: ctx.apiUrl('/v2/logout'), headers: bearer(accessToken) },
+        interpret: (res) => {
+          if (res.status !== 200) {
+            const err = classify(res, 'logout', [accessToken], accessToken);
+            // A token the broker no longer honours is as logged out as it gets.
+            if (err.kind === 'expired' || err.kind === 'revoked') return;
+            throw err;
+          }
+          parseBody(logoutResponseSchema, res, label, 'logout');
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,255 @@
+/**
+ * Secrets (API secret, grants, access/refresh tokens, PIN, and the checksum/appIdHash derived from
+ * the secret) never appear in a thrown error or in anything handed to the Logger — even when a broker
+ * echoes back what it was sent. The RecordingLogger keeps raw, unredacted input, so this tests the
+ * adapters themselves, not the file logger's redactor; and the adapters must register every secret
+ * they handle with the logger so the real redactor can mask whatever other code might log.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BROKER_IDS, type BrokerId } from '../../shared/brokers';
+import { TokenTrayError } from '../../electron/core/errors';
+import type { SimFault } from '../simulator/index';
+import {
+  STATE,
+  credentialsOf,
+  loginGrant,
+  startHarness,
+  submitLoginPage,
+  type Harness,
+} from './helpers';
+
+const PIN = 'PIN-zq81';
+const WRONG_PIN = 'WRONG-pin-x7';
+const WRONG_SECRET = 'wrong-secret-value';
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+const PROFILE_PATH: Record<BrokerId, string> = {
+  upstox: '/v2/user/profile',
+  kite: '/user/profile',
+  fyers: '/api/v3/profile',
+};
+const TOKEN_PATH: Record<BrokerId, string> = {
+  upstox: '/v2/login/authorization/token',
+  kite: '/session/token',
+  fyers: '/api/v3/validate-authcode',
+};
+
+/** An error body in the broker's own shape whose free text is `text`. */
+function echoBody(broker: BrokerId, text: string): unknown {
+  switch (broker) {
+    case 'upstox':
+      return {
+        status: 'error',
+        errors: [{ errorCode: 'UDAPI1', message: text, invalidValue: text, invalid_value: text }],
+      };
+    case 'kite':
+      return { status: 'error', error_type: 'GeneralException', message: text };
+    case 'fyers':
+      return { s: 'error', code: -99, message: text };
+  }
+}
+
+const FAULTS: SimFault[] = [
+  { kind: 'status', status: 503 },
+  { kind: 'rate-limit', retryAfterSeconds: 5 },
+  { kind: 'drop' },
+  { kind: 'slow', delayMs: 1000 },
+  { kind: 'garbage' },
+];
+
+let h: Harness;
+const secrets = new Set<string>([PIN, WRONG_PIN, WRONG_SECRET]);
+const errors: TokenTrayError[] = [];
+
+async function capture(p: Promise<unknown> | (() => unknown)): Promise<void> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    expect(e).toBeInstanceOf(TokenTrayError);
+    errors.push(e as TokenTrayError);
+  }
+}
+
+async function freshGrant(broker: BrokerId) {
+  const grant = await loginGrant(h, broker);
+  secrets.add(grant.code);
+  return grant;
+}
+
+/** The secret-derived values an exchange with these credentials puts on the wire. */
+function derived(broker: BrokerId, creds: { apiKey: string; apiSecret: string }, code: string) {
+  const values =
+    broker === 'kite'
+      ? [sha256(creds.apiKey + code + creds.apiSecret)]
+      : broker === 'fyers'
+        ? [sha256(`${creds.apiKey}:${creds.apiSecret}`)]
+        : [];
+  for (const v of values) secrets.add(v);
+  return values;
+}
+
+beforeAll(async () => {
+  h = await startHarness({
+    sim: { users: { fyers: { userId: 'XS00001', userName: 'U', pin: PIN } } },
+  });
+  const once = h.adaptersWith({ retry: { attempts: 2 }, timeoutMs: 150 });
+
+  for (const broker of BROKER_IDS) {
+    const creds = credentialsOf(h.sim, broker);
+    const a = h.adapters[broker];
+    secrets.add(creds.apiSecret);
+    if (broker === 'fyers') secrets.add(sha256(`${creds.apiKey}:${creds.apiSecret}`));
+
+    // Happy path.
+    const grant = await freshGrant(broker);
+    derived(broker, creds, grant.code);
+    const tokens = await a.exchange(creds, grant);
+    secrets.add(tokens.accessToken);
+    if (tokens.refreshToken) secrets.add(tokens.refreshToken);
+    await a.validate(creds.apiKey, tokens.accessToken);
+
+    // Answers that are refusals.
+    await capture(a.exchange(creds, grant)); // reused grant
+    const wrong = { ...creds, apiSecret: WRONG_SECRET };
+    const g2 = await freshGrant(broker);
+    derived(broker, wrong, g2.code);
+    await capture(a.exchange(wrong, g2));
+
+    // Outages and garbage, on the profile and on the token endpoint.
+    for (const fault of FAULTS) {
+      h.sim.inject({ path: PROFILE_PATH[broker], times: 2, fault });
+      await capture(once[broker].validate(creds.apiKey, tokens.accessToken));
+      const g = await freshGrant(broker);
+      derived(broker, creds, g.code);
+      h.sim.inject({ path: TOKEN_PATH[broker], fault });
+      await capture(once[broker].exchange(creds, g));
+    }
+
+    // A broker echoing back what it was sent.
+    h.sim.inject({
+      path: PROFILE_PATH[broker],
+      fault: {
+        kind: 'reply',
+        status: 400,
+        json: echoBody(broker, `bad token ${tokens.accessToken}`),
+      },
+    });
+    await capture(a.validate(creds.apiKey, tokens.accessToken));
+    const g3 = await freshGrant(broker);
+    const sent = [g3.code, creds.apiSecret, ...derived(broker, creds, g3.code)];
+    h.sim.inject({
+      path: TOKEN_PATH[broker],
+      fault: {
+        kind: 'reply',
+        status: 400,
+        json: echoBody(broker, `rejected ${sent.join(' and ')}`),
+      },
+    });
+    await capture(a.exchange(creds, g3));
+
+    // Error redirects whose text repeats the grant and state they carry, and the cancel form.
+    const { redirectUri } = creds;
+    const g4 = await freshGrant(broker);
+    const text = encodeURIComponent(`failed for ${g4.code} in ${STATE}`);
+    await capture(() =>
+      a.parseRedirect(
+        `${redirectUri}?code=${encodeURIComponent(g4.code)}&request_token=${encodeURIComponent(g4.code)}&auth_code=${encodeURIComponent(g4.code)}&error=x&error_description=${text}&status=${text}&s=error&message=${text}&state=${STATE}`,
+        { redirectUri, state: STATE },
+      ),
+    );
+    await capture(async () =>
+      a.parseRedirect(await submitLoginPage(h, broker, 'cancel'), { redirectUri, state: STATE }),
+    );
+
+    if (broker === 'fyers') {
+      const refreshToken = tokens.refreshToken!;
+      const renewed = await a.refresh!(creds, refreshToken, PIN);
+      secrets.add(renewed.accessToken);
+      await capture(a.refresh!(creds, refreshToken, WRONG_PIN));
+      h.sim.inject({
+        path: '/api/v3/validate-refresh-token',
+        fault: {
+          kind: 'reply',
+          status: 400,
+          json: echoBody(broker, `pin ${PIN} is wrong for ${refreshToken}`),
+        },
+      });
+      await capture(a.refresh!(creds, refreshToken, PIN));
+      derived(broker, wrong, '');
+      await capture(a.refresh!(wrong, refreshToken, PIN));
+      h.sim.revokeToken(refreshToken);
+      await capture(a.refresh!(creds, refreshToken, PIN));
+    }
+
+    // Logout (Kite puts the token in the URL query), then the dead token.
+    await a.logout!(creds.apiKey, tokens.accessToken);
+    await capture(a.validate(creds.apiKey, tokens.accessToken));
+  }
+
+  // An unreachable broker.
+  await h.sim.setOffline(true);
+  for (const broker of BROKER_IDS) {
+    const creds = credentialsOf(h.sim, broker);
+    const g = { code: `offline-grant-${broker}` };
+    secrets.add(g.code);
+    derived(broker, creds, g.code);
+    await capture(once[broker].exchange(creds, g));
+  }
+  await h.sim.setOffline(false);
+}, 20_000);
+
+afterAll(async () => {
+  await h.close();
+});
+
+describe('secrets stay secret', () => {
+  it('the scenario provoked every error class and handled many secrets', () => {
+    const kinds = new Set(errors.map((e) => e.kind));
+    for (const kind of [
+      'login-failed',
+      'cancelled',
+      'bad-credentials',
+      'broker-down',
+      'rate-limited',
+      'bad-response',
+      'revoked',
+    ]) {
+      expect(kinds).toContain(kind);
+    }
+    expect(errors.length).toBeGreaterThanOrEqual(50);
+    expect(secrets.size).toBeGreaterThanOrEqual(40);
+  });
+
+  it('no thrown error mentions one, in its message, details, stack or JSON form', () => {
+    for (const e of errors) {
+      const surfaces = [
+        e.message,
+        String(e),
+        e.stack ?? '',
+        JSON.stringify(e),
+        JSON.stringify(e.details),
+      ];
+      for (const secret of secrets) {
+        for (const text of surfaces) {
+          expect(text.includes(secret), `"${e.message}" leaks a secret`).toBe(false);
+          expect(text.includes(encodeURIComponent(secret))).toBe(false);
+        }
+      }
+    }
+  });
+
+  it('nothing handed to the logger mentions one', () => {
+    const log = h.logger.text();
+    expect(h.logger.entries.length).toBeGreaterThanOrEqual(80);
+    for (const secret of secrets) {
+      expect(log.includes(secret), 'the log leaks a secret').toBe(false);
+      expect(log.includes(encodeURIComponent(secret))).toBe(false);
+    }
+  });
+
+  it('every secret the adapters handled was registered with the logger for redaction', () => {
+    const missing = [...secrets].filter((s) => !h.logger.registered.has(s));
+    expect(missing.length, 'secrets not registered').toBe(0);
+  });
+});
