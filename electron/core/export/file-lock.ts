@@ -1,0 +1,185 @@
+/**
+ * Serialises read-modify-write cycles on one file, so two exports racing (two accounts into one
+ * .env) never lose either update.
+ *
+ * - In this process: a promise chain per real path (the app exports several accounts concurrently).
+ * - Across processes (a second TokenTray, a CLI): a lock file `.<name>.tokentray.lock` beside the
+ *   target, created with O_EXCL and holding {pid, host, nonce}. A lock whose owner is dead (same host,
+ *   signal 0 says ESRCH) or that is older than `staleMs` (a hung or remote owner) is broken: it is
+ *   renamed aside and the renamed file's nonce checked, so only the stale lock we saw is removed; a
+ *   fresh lock taken in that instant is put back. (Residual race: a third process locking in the
+ *   microseconds between that rename and the put-back; the atomic writer's snapshot check still
+ *   turns most such overlaps into a retry rather than a lost update.)
+ *
+ * Bots reading the file need no lock: every write is an atomic rename (atomic-write.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { errnoCode } from './fs-errors';
+import { isProcessAlive } from './process-alive';
+
+export interface FileLockOptions {
+  /** Give up waiting for another process's lock after this long. */
+  readonly timeoutMs?: number;
+  /** A lock file older than this is considered abandoned. */
+  readonly staleMs?: number;
+  /** Called when a stale lock was broken (for the log). */
+  readonly onStaleLock?: (info: { lockPath: string; pid: number | null }) => void;
+}
+
+/** Another process held the lock for longer than the timeout. */
+export class LockTimeoutError extends Error {
+  override readonly name = 'LockTimeoutError';
+  constructor(
+    readonly lockPath: string,
+    readonly holderPid: number | null,
+  ) {
+    super(
+      `lock ${lockPath} is held by ${holderPid === null ? 'another process' : `pid ${holderPid}`}`,
+    );
+  }
+}
+
+interface LockContent {
+  readonly pid: number | null;
+  readonly host: string | null;
+  readonly nonce: string | null;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_STALE_MS = 30_000;
+/** A lock file still empty after this long belongs to a process that died between open and write. */
+const EMPTY_STALE_MS = 2_000;
+const chains = new Map<string, Promise<unknown>>();
+
+export function lockPathFor(realPath: string): string {
+  return join(dirname(realPath), `.${basename(realPath)}.tokentray.lock`);
+}
+
+/** Runs `fn` while holding both locks on `realPath` (a path already resolved by resolveRealPath). */
+export async function withFileLock<T>(
+  realPath: string,
+  fn: () => Promise<T>,
+  options: FileLockOptions = {},
+): Promise<T> {
+  const previous = chains.get(realPath) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => withProcessLock(realPath, fn, options));
+  const tail = run.catch(() => undefined);
+  chains.set(realPath, tail);
+  try {
+    return await run;
+  } finally {
+    // Forget the chain once nobody queued behind us, so the map does not grow without bound.
+    if (chains.get(realPath) === tail) chains.delete(realPath);
+  }
+}
+
+async function withProcessLock<T>(
+  realPath: string,
+  fn: () => Promise<T>,
+  options: FileLockOptions,
+): Promise<T> {
+  const lockPath = lockPathFor(realPath);
+  const nonce = await acquire(lockPath, options);
+  try {
+    return await fn();
+  } finally {
+    await release(lockPath, nonce);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function parseLock(text: string): LockContent {
+  try {
+    const v = JSON.parse(text) as Partial<Record<keyof LockContent, unknown>>;
+    return {
+      pid: typeof v.pid === 'number' ? v.pid : null,
+      host: typeof v.host === 'string' ? v.host : null,
+      nonce: typeof v.nonce === 'string' ? v.nonce : null,
+    };
+  } catch {
+    // Empty or half-written: its owner is between open and write (or died there).
+    return { pid: null, host: null, nonce: null };
+  }
+}
+
+async function readLock(path: string): Promise<{ content: LockContent; ageMs: number } | null> {
+  try {
+    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+    return { content: parseLock(text), ageMs: Date.now() - info.mtimeMs };
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+async function tryCreate(lockPath: string, nonce: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(lockPath, 'wx', 0o600);
+  } catch (e) {
+    if (errnoCode(e) === 'EEXIST') return false;
+    throw e;
+  }
+  try {
+    await handle.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), nonce }));
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
+async function acquire(lockPath: string, options: FileLockOptions): Promise<string> {
+  const nonce = randomBytes(8).toString('hex');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
+  const deadline = Date.now() + timeoutMs;
+  let delay = 2;
+  for (;;) {
+    if (await tryCreate(lockPath, nonce)) return nonce;
+    const held = await readLock(lockPath);
+    if (!held) continue; // released between our attempt and our look: try again at once
+    const { content, ageMs } = held;
+    const ownerDead =
+      content.pid !== null && content.host === hostname() && !isProcessAlive(content.pid);
+    const abandonedEmpty = content.nonce === null && ageMs > Math.min(EMPTY_STALE_MS, staleMs);
+    if (ownerDead || abandonedEmpty || ageMs > staleMs) {
+      if (await breakStaleLock(lockPath, content)) {
+        options.onStaleLock?.({ lockPath, pid: content.pid });
+        continue;
+      }
+    }
+    if (Date.now() >= deadline) throw new LockTimeoutError(lockPath, content.pid);
+    await sleep(delay);
+    delay = Math.min(delay * 2, 50);
+  }
+}
+
+/** Moves the stale lock aside; if what moved was not the lock we judged stale, puts it back. */
+async function breakStaleLock(lockPath: string, seen: LockContent): Promise<boolean> {
+  const aside = `${lockPath}.stale-${randomBytes(6).toString('hex')}`;
+  try {
+    await rename(lockPath, aside);
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return true; // someone else broke or released it
+    throw e;
+  }
+  const moved = parseLock(await readFile(aside, 'utf8').catch(() => ''));
+  if (moved.nonce !== seen.nonce || moved.pid !== seen.pid) {
+    // We took a fresh lock: restore it (link fails if yet another lock appeared meanwhile).
+    await link(aside, lockPath).catch(() => undefined);
+    await unlink(aside).catch(() => undefined);
+    return false;
+  }
+  await unlink(aside).catch(() => undefined);
+  return true;
+}
+
+async function release(lockPath: string, nonce: string): Promise<void> {
+  const held = await readLock(lockPath).catch(() => null);
+  // Only remove our own lock: if we were so slow that someone broke it, theirs is not ours to drop.
+  if (held?.content.nonce === nonce) await unlink(lockPath).catch(() => undefined);
+}

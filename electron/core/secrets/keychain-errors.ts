@@ -1,0 +1,100 @@
+/**
+ * Turns keytar/libsecret failures into errors that say what is wrong and what to do. The texts below
+ * are the ones libsecret really produces (reproduced in test/secrets/keychain-errors.test.ts):
+ *   no session bus     "Cannot autolaunch D-Bus without X11 $DISPLAY", "Could not connect: …"
+ *   no Secret Service  "The name org.freedesktop.secrets was not provided by any .service files"
+ *   no/locked login    "Object does not exist at path “/org/freedesktop/secrets/collection/login”",
+ *                      "Cannot create an item in a locked collection"
+ *   prompt dismissed   "… dismissed …" / "… cancelled …"
+ * The original text is kept in brackets for support, after removing any secret value from it.
+ */
+import { TokenTrayError } from '../errors';
+import type { SecretKind } from '../ports';
+import { secretLabel } from './secret-names';
+
+export type KeychainOperation = 'read' | 'save' | 'delete' | 'check';
+
+interface Rule {
+  readonly test: RegExp;
+  readonly advice: string;
+}
+
+const RULES: readonly Rule[] = [
+  {
+    test: /autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Could not connect|Failed to connect to socket|dbus-launch/i,
+    advice:
+      'no D-Bus session bus is reachable, so TokenTray cannot talk to the keyring. Start TokenTray from your desktop session (where DBUS_SESSION_BUS_ADDRESS is set); on a headless machine run it under `dbus-run-session` with gnome-keyring started and unlocked',
+  },
+  {
+    test: /org\.freedesktop\.secrets|ServiceUnknown|not provided by any \.service files/i,
+    advice:
+      "no keyring service found: install gnome-keyring (sudo apt install gnome-keyring) or turn on KeePassXC's Secret Service integration, then log out and back in",
+  },
+  {
+    test: /locked collection|is locked|Object does not exist at path|No such object|collection\/login|default collection/i,
+    advice:
+      'the keyring is locked, or there is no default ("Login") keyring: unlock it (Passwords and Keys → right-click Login → Unlock, or log out and in) or create a default keyring, then try again',
+  },
+  {
+    test: /Timeout was reached|timed out/i,
+    advice:
+      'the keyring did not answer in time; it may be waiting for you to unlock it. Unlock your keyring, then try again',
+  },
+  {
+    test: /dismiss|cancel|denied|not allowed|NotAuthorized|AccessDenied|errSecAuthFailed|user interaction/i,
+    advice:
+      'access to the keyring was refused: allow TokenTray when your keyring asks, then try again',
+  },
+];
+
+const VERB: Record<KeychainOperation, string> = {
+  read: 'read',
+  save: 'save',
+  delete: 'delete',
+  check: 'check',
+};
+
+function rawMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return typeof e === 'string' ? e : '';
+}
+
+/** The library's own words, minus any secret and trimmed, for the brackets at the end. */
+function detail(message: string, secrets: readonly string[]): string {
+  let safe = message;
+  for (const s of secrets) if (s.length > 0) safe = safe.split(s).join('[secret]');
+  safe = safe.replace(/\s+/g, ' ').trim();
+  return safe.length > 160 ? `${safe.slice(0, 157)}…` : safe;
+}
+
+/**
+ * The user-facing error for a failed keychain call. `subject` names what we were handling
+ * (kind + account) or is null for the keyring as a whole; `secrets` are values that must not appear.
+ */
+export function keychainError(
+  e: unknown,
+  op: KeychainOperation,
+  subject: { readonly accountId: string; readonly kind: SecretKind } | null,
+  secrets: readonly string[] = [],
+): TokenTrayError {
+  const message = rawMessage(e);
+  const rule = RULES.find((r) => r.test.test(message));
+  const what = subject
+    ? `the ${secretLabel(subject.kind)} of account "${subject.accountId}"`
+    : 'its secrets';
+  const said = detail(message, secrets);
+  const advice = rule?.advice ?? 'check that your keyring is running and unlocked, then try again';
+  return new TokenTrayError(
+    'keychain',
+    `TokenTray could not ${VERB[op]} ${what} in the system keychain: ${advice}.${said ? ` (keyring said: ${said})` : ''}`,
+  );
+}
+
+/** keytar itself (a native module) could not be loaded. */
+export function keytarLoadError(e: unknown): TokenTrayError {
+  const said = detail(rawMessage(e), []);
+  return new TokenTrayError(
+    'keychain',
+    `TokenTray cannot reach the system keychain because its keychain module (keytar) failed to load: reinstall TokenTray; on Linux also install libsecret (sudo apt install libsecret-1-0). Secrets are never stored anywhere else.${said ? ` (${said})` : ''}`,
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * Where the settings document is stored. The store (settings-store.ts) holds all the logic —
+ * validation, migrations, backups — over this small interface, so it runs in plain Node: with a JSON
+ * file here, or with `conf` (electron-store's engine) in tests and electron-store in the app.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from '../export/atomic-write';
+import { errnoCode } from '../export/fs-errors';
+import { jsonErrorPosition } from '../export/json-error-position';
+
+export type StoredSettings =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'ok'; readonly value: Record<string, unknown> }
+  /** The file exists but is not a JSON object; `reason` locates the problem without quoting it. */
+  | { readonly kind: 'unparseable'; readonly reason: string };
+
+export interface SettingsBackend {
+  /** The settings file (shown in messages; safety copies go beside it). */
+  readonly path: string;
+  read(): Promise<StoredSettings>;
+  /** Replaces the whole document, atomically. */
+  write(document: Record<string, unknown>): Promise<void>;
+}
+
+export function serializeSettings(document: Record<string, unknown>): string {
+  return JSON.stringify(document, null, 2) + '\n';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parses settings text; never throws, never echoes the text. */
+export function parseSettings(text: string): StoredSettings {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { kind: 'unparseable', reason: `it is not valid JSON (${jsonErrorPosition(text)})` };
+  }
+  return isRecord(value)
+    ? { kind: 'ok', value }
+    : { kind: 'unparseable', reason: 'its top level is not a JSON object' };
+}
+
+/** A plain JSON file, written with the same atomic temp + fsync + rename as the exports. */
+export function createJsonFileBackend(path: string): SettingsBackend {
+  return {
+    path,
+    async read() {
+      try {
+        return parseSettings(await readFile(path, 'utf8'));
+      } catch (e) {
+        if (errnoCode(e) === 'ENOENT') return { kind: 'missing' };
+        throw e;
+      }
+    },
+    async write(document) {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFileAtomic(path, serializeSettings(document), { mode: 0o600 });
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------------- conf
+/** What we use of a `conf` / electron-store instance. */
+export interface ConfLike {
+  readonly path: string;
+  store: Record<string, unknown>;
+}
+
+const UNPARSEABLE = '__tokentray_unparseable__';
+
+/**
+ * Options for `new Conf(…)` / `new ElectronStore(…)`. conf would throw from its constructor on a
+ * corrupt file (or, with clearInvalidConfig, silently wipe it); our deserialize never throws and
+ * marks the problem instead, so the store can keep a copy and explain. conf writes through
+ * `atomically` (temp + fsync + rename). Mode 0600: the file is not secret but it is nobody else's.
+ */
+export const settingsConfOptions = {
+  clearInvalidConfig: false,
+  accessPropertiesByDotNotation: false,
+  configFileMode: 0o600,
+  serialize: (value: Record<string, unknown>): string => serializeSettings(value),
+  deserialize: (text: string): Record<string, unknown> => {
+    const parsed = parseSettings(text);
+    if (parsed.kind === 'ok') return parsed.value;
+    return { [UNPARSEABLE]: parsed.kind === 'unparseable' ? parsed.reason : 'it is empty' };
+  },
+};
+
+/** Adapts a conf/electron-store built with settingsConfOptions. */
+export function createConfBackend(conf: ConfLike): SettingsBackend {
+  return {
+    path: conf.path,
+    read() {
+      // conf answers {} for a missing file; we need to tell "new" from "emptied".
+      if (!existsSync(conf.path)) return Promise.resolve({ kind: 'missing' });
+      const store = conf.store;
+      const problem = store[UNPARSEABLE];
+      if (problem !== undefined) {
+        const reason = typeof problem === 'string' ? problem : 'it is not valid JSON';
+        return Promise.resolve({ kind: 'unparseable', reason });
+      }
+      return Promise.resolve({ kind: 'ok', value: store });
+    },
+    write(document) {
+      conf.store = document;
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,267 @@
+/**
+ * The SettingsStore port over a SettingsBackend: every read validates the file against the schema
+ * (migrating older versions), every write validates first and replaces the file atomically.
+ *
+ * - The file is read afresh for every call (it is a few KB): a hand edit made while TokenTray runs is
+ *   seen, and never silently overwritten by a stale copy in memory.
+ * - A corrupt or invalid file is never overwritten: TokenTray keeps a copy beside it
+ *   (`config.json.invalid-<hash>`, one per distinct content), and every call fails with a 'config'
+ *   error naming the field and the fix until the user repairs the file or calls reset().
+ * - A file from an older TokenTray is migrated (migrations.ts): secrets the old file held go to the
+ *   keychain first, a copy of the old file is kept without them (`config.json.v0-backup`), then the
+ *   new file is written. A file from a newer TokenTray is left alone with an "update TokenTray" error.
+ */
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import type { ZodError } from 'zod';
+import { accountConfigSchema, preferencesSchema, type AccountConfig } from '../../../shared/domain';
+import { TokenTrayError, toTokenTrayError } from '../errors';
+import { describeFsError, errnoCode } from '../export/fs-errors';
+import {
+  silentLogger,
+  type Logger,
+  type SecretStore,
+  type SettingsStore,
+  type TokenMeta,
+} from '../ports';
+import { describeIssues, invalidSettingsError } from './settings-errors';
+import {
+  migrate,
+  NewerSettingsError,
+  SettingsShapeError,
+  withoutSecrets,
+  type MovedSecret,
+} from './migrations';
+import type { SettingsBackend } from './settings-backend';
+import { serializeSettings } from './settings-backend';
+import {
+  CURRENT_SCHEMA_VERSION,
+  emptySettings,
+  settingsDocumentSchema,
+  tokenMetaSchema,
+  type SettingsDocument,
+} from './settings-schema';
+
+export interface SettingsStoreOptions {
+  readonly backend: SettingsBackend;
+  /** Needed only to migrate a file from an older TokenTray that held secrets. */
+  readonly secrets?: SecretStore;
+  readonly logger?: Logger;
+}
+
+export interface FileSettingsStore extends SettingsStore {
+  /** The settings file. */
+  readonly path: string;
+  /** Starts over with empty settings, after keeping a copy of the current file. */
+  reset(): Promise<void>;
+}
+
+export function createSettingsStore(options: SettingsStoreOptions): FileSettingsStore {
+  const { backend } = options;
+  const logger = options.logger ?? silentLogger;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** Runs reads and writes one at a time, so two saves never interleave their read-modify-write. */
+  function serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Copies the file beside itself once per distinct content; null if that failed. */
+  async function keepCopy(
+    suffix: (hash: string) => string,
+    content?: string,
+  ): Promise<string | null> {
+    try {
+      const bytes = content ?? (await readFile(backend.path));
+      const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 8);
+      const target = `${backend.path}.${suffix(hash)}`;
+      try {
+        if (content === undefined) await copyFile(backend.path, target, constants.COPYFILE_EXCL);
+        else await writeFile(target, content, { flag: 'wx', mode: 0o600 });
+      } catch (e) {
+        if (errnoCode(e) !== 'EEXIST') throw e;
+      }
+      return target;
+    } catch (e) {
+      if (errnoCode(e) === 'ENOENT') return null; // nothing to copy
+      logger.error('settings: could not keep a copy of the settings file', {
+        code: errnoCode(e) ?? 'unknown',
+      });
+      return null;
+    }
+  }
+
+  async function invalid(problem: string): Promise<TokenTrayError> {
+    const copy = await keepCopy((hash) => `invalid-${hash}`);
+    logger.error('settings: file cannot be used', { path: backend.path, problem });
+    return invalidSettingsError(backend.path, problem, copy);
+  }
+
+  async function moveSecrets(secrets: readonly MovedSecret[]): Promise<void> {
+    if (secrets.length === 0) return;
+    for (const s of secrets) logger.registerSecret(s.value);
+    if (!options.secrets) {
+      throw new TokenTrayError(
+        'config',
+        `The settings file ${backend.path} comes from an older TokenTray and holds secrets that must move to the system keychain, but no keychain is available. Nothing was changed.`,
+      );
+    }
+    try {
+      for (const s of secrets) await options.secrets.set(s.accountId, s.kind, s.value);
+    } catch (e) {
+      const err = toTokenTrayError(e, 'keychain');
+      throw new TokenTrayError(
+        err.kind,
+        `The settings file ${backend.path} comes from an older TokenTray and holds secrets that must move to the system keychain first; nothing was changed. ${err.message}`,
+      );
+    }
+  }
+
+  async function readDocument(): Promise<SettingsDocument> {
+    let stored;
+    try {
+      stored = await backend.read();
+    } catch (e) {
+      throw new TokenTrayError(
+        'config',
+        `TokenTray cannot read its settings file: ${describeFsError(e, backend.path, 'read')}.`,
+      );
+    }
+    // `{}` is what a freshly created electron-store file holds: nothing to migrate or keep.
+    if (
+      stored.kind === 'missing' ||
+      (stored.kind === 'ok' && Object.keys(stored.value).length === 0)
+    ) {
+      return emptySettings();
+    }
+    if (stored.kind === 'unparseable') throw await invalid(stored.reason);
+
+    let migrated;
+    try {
+      migrated = migrate(stored.value);
+    } catch (e) {
+      if (e instanceof NewerSettingsError) {
+        throw new TokenTrayError(
+          'config',
+          `The settings file ${backend.path} was written by a newer TokenTray (settings version ${e.version}; this one understands up to ${CURRENT_SCHEMA_VERSION}). Update TokenTray; the file was left untouched.`,
+        );
+      }
+      if (e instanceof SettingsShapeError) throw await invalid(describeIssues(e.issues, e.raw));
+      throw e;
+    }
+    const parsed = settingsDocumentSchema.safeParse(migrated.document);
+    if (!parsed.success) throw await invalid(describeIssues(parsed.error, migrated.document));
+    if (migrated.fromVersion === CURRENT_SCHEMA_VERSION) return parsed.data;
+
+    // An older file: secrets to the keychain, a secret-free copy of the old file, then the new file.
+    await moveSecrets(migrated.secrets);
+    const oldWithoutSecrets = serializeSettings(
+      withoutSecrets(stored.value, migrated.secrets) as Record<string, unknown>,
+    );
+    await keepCopy(() => `v${migrated.fromVersion}-backup`, oldWithoutSecrets);
+    await writeDocument(parsed.data);
+    logger.info('settings: migrated', {
+      from: migrated.fromVersion,
+      to: CURRENT_SCHEMA_VERSION,
+      secretsMoved: migrated.secrets.length,
+    });
+    return parsed.data;
+  }
+
+  async function writeDocument(doc: SettingsDocument): Promise<void> {
+    const ids = new Set(doc.accounts.map((a) => a.id));
+    const clean = settingsDocumentSchema.parse({
+      ...doc,
+      // Token facts of forgotten accounts have no reason to stay.
+      tokenMeta: Object.fromEntries(Object.entries(doc.tokenMeta).filter(([id]) => ids.has(id))),
+    });
+    try {
+      await backend.write(clean);
+    } catch (e) {
+      throw new TokenTrayError(
+        'config',
+        `TokenTray could not save its settings: ${describeFsError(e, backend.path)}. The previous settings are unchanged.`,
+      );
+    }
+  }
+
+  function configError(what: string, error: ZodError, raw: unknown): TokenTrayError {
+    return new TokenTrayError('config', `${what}: ${describeIssues(error, raw)}.`);
+  }
+
+  return {
+    path: backend.path,
+
+    listAccounts: () => serial(async () => (await readDocument()).accounts),
+
+    saveAccount: (account: AccountConfig) =>
+      serial(async () => {
+        const parsed = accountConfigSchema.safeParse(account);
+        if (!parsed.success) throw configError('The account was not saved', parsed.error, account);
+        const doc = await readDocument();
+        const i = doc.accounts.findIndex((a) => a.id === parsed.data.id);
+        const accounts = [...doc.accounts];
+        if (i >= 0) accounts[i] = parsed.data;
+        else accounts.push(parsed.data);
+        await writeDocument({ ...doc, accounts });
+      }),
+
+    deleteAccount: (accountId: string) =>
+      serial(async () => {
+        const doc = await readDocument();
+        const tokenMeta = { ...doc.tokenMeta };
+        delete tokenMeta[accountId];
+        await writeDocument({
+          ...doc,
+          accounts: doc.accounts.filter((a) => a.id !== accountId),
+          tokenMeta,
+        });
+      }),
+
+    getPreferences: () => serial(async () => (await readDocument()).preferences),
+
+    savePreferences: (preferences) =>
+      serial(async () => {
+        const parsed = preferencesSchema.safeParse(preferences);
+        if (!parsed.success) {
+          throw configError('The preferences were not saved', parsed.error, preferences);
+        }
+        const doc = await readDocument();
+        await writeDocument({ ...doc, preferences: parsed.data });
+      }),
+
+    getTokenMeta: (accountId: string) =>
+      serial(async () => (await readDocument()).tokenMeta[accountId] ?? null),
+
+    setTokenMeta: (accountId: string, meta: TokenMeta | null) =>
+      serial(async () => {
+        const doc = await readDocument();
+        const tokenMeta = { ...doc.tokenMeta };
+        if (meta === null) {
+          delete tokenMeta[accountId];
+        } else {
+          const parsed = tokenMetaSchema.safeParse(meta);
+          if (!parsed.success) {
+            throw configError('The token details were not saved', parsed.error, meta);
+          }
+          if (!doc.accounts.some((a) => a.id === accountId)) {
+            // The account was forgotten while a refresh was finishing: nothing to attach it to.
+            logger.warn('settings: token details for an unknown account ignored', { accountId });
+            return;
+          }
+          tokenMeta[accountId] = parsed.data;
+        }
+        await writeDocument({ ...doc, tokenMeta });
+      }),
+
+    reset: () =>
+      serial(async () => {
+        await keepCopy((hash) => `reset-${hash}`);
+        await writeDocument(emptySettings());
+        logger.warn('settings: reset to defaults', { path: backend.path });
+      }),
+  };
+}

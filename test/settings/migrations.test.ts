@@ -1,0 +1,164 @@
+/**
+ * Schema 0 (the prototype's config.json, which kept secrets in the file) → schema 1, through the
+ * store on real files. Secrets go to the real keychain before the new file is written without them.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { migrate } from '../../electron/core/settings/migrations';
+import { createSettingsStore } from '../../electron/core/settings/settings-store';
+import { createKeytarSecretStore } from '../../electron/core/secrets/keytar-secret-store';
+import { isTokenTrayError } from '../../electron/core/errors';
+import { tempDir } from '../export/helpers/temp-dir';
+import { keyringAvailable, requireKeyringInCi, testService } from '../secrets/keyring';
+import { BACKENDS } from './backends';
+
+requireKeyringInCi();
+
+/** A module path that does not exist: the keychain failing to load, for real. */
+const MISSING_MODULE: string = './no-such-keytar';
+const API_SECRET = 'v0-api-secret-9d2f';
+const ACCESS = 'eyJhbGciOiJIUzI1NiJ9.v0-access-token.sig77';
+const REFRESH = 'v0-refresh-token-31ab';
+
+/** The prototype's file: accounts keyed by name, one .env path, secrets inline. */
+const v0 = {
+  accounts: {
+    'My Upstox': {
+      broker: 'upstox',
+      name: 'My Upstox',
+      apiKey: 'up-key',
+      apiSecret: API_SECRET,
+      redirectUri: 'http://127.0.0.1:5055/upstox/callback',
+      envFile: '/home/me/bot/.env',
+    },
+    'fyers!': {
+      broker: 'fyers',
+      name: 'Fyers',
+      apiKey: 'XB12345-100',
+      redirectUri: 'http://127.0.0.1:5055/fyers/callback',
+      autoRefresh: true,
+    },
+  },
+  reminderTime: '09:05',
+  tokens: {
+    'fyers!': {
+      accessToken: ACCESS,
+      refreshToken: REFRESH,
+      issuedAt: '2026-03-03T03:00:00.000Z',
+      expiresAt: '2026-03-04T00:30:00.000Z',
+      userName: 'A Trader',
+    },
+  },
+};
+
+describe('migration from schema 0', () => {
+  it('reshapes the document and hands the secrets back separately', () => {
+    const { document, secrets, fromVersion } = migrate(structuredClone(v0));
+    expect(fromVersion).toBe(0);
+    expect(document).toMatchObject({
+      schemaVersion: 1,
+      accounts: [
+        {
+          id: 'my-upstox',
+          label: 'My Upstox',
+          exportTargets: [
+            {
+              kind: 'env',
+              path: '/home/me/bot/.env',
+              tokenKey: 'UPSTOX_ACCESS_TOKEN',
+              expiresAtKey: 'UPSTOX_ACCESS_TOKEN_EXPIRES_AT',
+            },
+          ],
+        },
+        { id: 'fyers', label: 'Fyers', autoRefresh: true, exportTargets: [] },
+      ],
+      preferences: { morningReminder: '09:05' },
+      tokenMeta: { fyers: { userName: 'A Trader', tokenMasked: 'eyJh…ig77' } },
+    });
+    expect(JSON.stringify(document)).not.toMatch(/v0-api-secret|v0-access-token|v0-refresh-token/);
+    expect(secrets).toEqual([
+      { accountId: 'my-upstox', kind: 'api-secret', value: API_SECRET },
+      { accountId: 'fyers', kind: 'access-token', value: ACCESS },
+      { accountId: 'fyers', kind: 'refresh-token', value: REFRESH },
+    ]);
+  });
+
+  it('a v0 file with an unusable shape is reported by field, like any invalid file', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({ accounts: { a: { broker: 'zerodha' } } }),
+    );
+    const store = createSettingsStore({ backend: BACKENDS[1]!.make(dir) });
+    await expect(store.listAccounts()).rejects.toThrow(/cannot be used: accounts\.a\.broker: /);
+  });
+
+  it('keeps the file as it was when the keychain cannot take the secrets', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify(v0));
+    const broken = createKeytarSecretStore({
+      service: testService(),
+      loadKeytar: () => import(MISSING_MODULE),
+    });
+    const store = createSettingsStore({ backend: BACKENDS[1]!.make(dir), secrets: broken });
+    let error: unknown;
+    try {
+      await store.listAccounts();
+    } catch (e) {
+      error = e;
+    }
+    expect(isTokenTrayError(error) && error.kind).toBe('keychain');
+    expect((error as Error).message).toMatch(
+      /comes from an older TokenTray and holds secrets that must move to the system keychain first; nothing was changed/,
+    );
+    expect((error as Error).message).not.toContain(API_SECRET);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(v0);
+    expect(readdirSync(dir)).toEqual(['config.json']);
+  });
+
+  describe.skipIf(!keyringAvailable)('with the real keychain', () => {
+    it.each(BACKENDS)(
+      'moves the secrets, keeps a secret-free copy, writes schema 1 ($name)',
+      async ({ make }) => {
+        const dir = tempDir();
+        const file = join(dir, 'config.json');
+        writeFileSync(file, JSON.stringify(v0, null, 2));
+        const service = testService();
+        const secrets = createKeytarSecretStore({ service });
+        try {
+          const store = createSettingsStore({ backend: make(dir), secrets });
+          expect((await store.listAccounts()).map((a) => a.id)).toEqual(['my-upstox', 'fyers']);
+          expect((await store.getPreferences()).morningReminder).toBe('09:05');
+
+          expect(await secrets.get('my-upstox', 'api-secret')).toBe(API_SECRET);
+          expect(await secrets.get('fyers', 'access-token')).toBe(ACCESS);
+          expect(await secrets.get('fyers', 'refresh-token')).toBe(REFRESH);
+          const lookup = execFileSync(
+            'secret-tool',
+            ['lookup', 'service', service, 'account', 'fyers/refresh-token'],
+            { encoding: 'utf8' },
+          );
+          expect(lookup).toBe(REFRESH);
+
+          expect(readdirSync(dir).sort()).toEqual(['config.json', 'config.json.v0-backup']);
+          for (const name of ['config.json', 'config.json.v0-backup']) {
+            const text = readFileSync(join(dir, name), 'utf8');
+            for (const secret of [API_SECRET, ACCESS, REFRESH]) expect(text).not.toContain(secret);
+          }
+          expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ schemaVersion: 1 });
+          const copy = JSON.parse(
+            readFileSync(join(dir, 'config.json.v0-backup'), 'utf8'),
+          ) as typeof v0;
+          expect(copy.accounts['My Upstox'].apiSecret).toBe('[moved to the keychain]');
+          expect(copy.reminderTime).toBe('09:05');
+        } finally {
+          await secrets.deleteAll('my-upstox');
+          await secrets.deleteAll('fyers');
+        }
+      },
+    );
+  });
+});
