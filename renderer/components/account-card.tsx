@@ -1,0 +1,268 @@
+/**
+ * One account at a glance: who, how long the token has left (ticking), when it dies in IST and local
+ * time, where it is exported, and the buttons that fix it. A pure view of the account's snapshot.
+ */
+import { useId } from 'react';
+import { BROKERS } from '../../shared/brokers';
+import { formatCountdown } from '../../shared/countdown';
+import type { AccountView } from '../../shared/domain';
+import { isUsable, type TokenStatus } from '../../shared/status';
+import {
+  ACTION_LABEL,
+  BUSY_TEXT,
+  errorFixedInSettings,
+  primaryAction,
+  statusHint,
+} from '../account-status';
+import { instantText, relativeText } from '../time-format';
+import { BrokerMark } from './broker-mark';
+import { ErrorIcon } from './field';
+import { StatusBadge } from './status-badge';
+
+export type CardCommand = 'login' | 'refresh' | 'validate' | 'open-folder';
+
+export interface AccountCardProps {
+  readonly account: AccountView;
+  readonly status: TokenStatus;
+  readonly now: number;
+  readonly timeZone: string;
+  /** A command this window sent and main has not answered yet. */
+  readonly pending: CardCommand | undefined;
+  /** The answer to the last command, when it failed. */
+  readonly commandError: string | undefined;
+  readonly onCommand: (command: CardCommand) => void;
+  readonly onEdit: () => void;
+}
+
+function Countdown({
+  account,
+  status,
+  now,
+}: {
+  account: AccountView;
+  status: TokenStatus;
+  now: number;
+}) {
+  let value: string;
+  let unit = '';
+  if (status === 'none') value = 'No token';
+  else if (status === 'revoked') value = 'Rejected';
+  else if (!account.expiresAt) value = '—';
+  else {
+    const left = new Date(account.expiresAt).getTime() - now;
+    value = left > 0 ? formatCountdown(left, { seconds: true }) : 'Expired';
+    unit = left > 0 ? 'left' : '';
+  }
+  return (
+    <p className="countdown" role="timer" aria-atomic="true">
+      <span className="countdown-value">{value}</span>
+      {unit ? <span className="countdown-unit"> {unit}</span> : null}
+    </p>
+  );
+}
+
+function When({ iso, timeZone, now }: { iso: string; timeZone: string; now?: number }) {
+  const text = instantText(iso, timeZone);
+  if (!text) return <>unknown</>;
+  return (
+    <>
+      <time dateTime={iso}>{text.ist}</time>
+      {text.local ? <span className="local-time"> · {text.local}</span> : null}
+      {now !== undefined ? (
+        <span className="relative-time"> · {relativeText(iso, now)}</span>
+      ) : null}
+    </>
+  );
+}
+
+function Spinner() {
+  return <span className="spinner" aria-hidden="true" />;
+}
+
+export function AccountCard({
+  account,
+  status,
+  now,
+  timeZone,
+  pending,
+  commandError,
+  onCommand,
+  onEdit,
+}: AccountCardProps) {
+  const titleId = useId();
+  const broker = BROKERS[account.broker];
+  const busyKind = account.busy ?? (pending === 'open-folder' ? undefined : pending);
+  const busy = busyKind !== undefined || pending !== undefined;
+  const primary = primaryAction(account, status);
+  const attention =
+    status === 'expired' ||
+    status === 'revoked' ||
+    status === 'none' ||
+    status === 'critical' ||
+    account.lastError !== null;
+  // main's words already say what went wrong and what to do; a failed command's answer is shown
+  // too unless it is the same message.
+  const errors = [
+    account.lastError?.message,
+    commandError !== account.lastError?.message ? commandError : undefined,
+  ].filter((e): e is string => e !== undefined);
+  const renewed = account.lastRefreshAt ?? account.issuedAt;
+  const canValidate = isUsable(status);
+  // Visible "Log in", heard "Log in (Personal)": every card has the same buttons. The space sits
+  // outside the hidden span so every accessible-name algorithm keeps it.
+  const sr = (
+    <>
+      {' '}
+      <span className="sr-only">({account.label})</span>
+    </>
+  );
+
+  const button = (command: CardCommand, label: string, isPrimary: boolean) => (
+    <button
+      type="button"
+      className={isPrimary ? 'button button-primary' : 'button'}
+      aria-disabled={busy || undefined}
+      onClick={() => {
+        if (!busy) onCommand(command);
+      }}
+    >
+      {label}
+      {sr}
+    </button>
+  );
+
+  return (
+    <article
+      className={`account-card status-${status}`}
+      aria-labelledby={titleId}
+      aria-busy={busy || undefined}
+      data-account-id={account.id}
+    >
+      <header className="card-head">
+        <BrokerMark broker={account.broker} />
+        <div className="card-title">
+          <h3 id={titleId}>{account.label}</h3>
+          <p className="card-sub">
+            {broker.label}
+            {account.userName ? ` · ${account.userName}` : ''}
+          </p>
+        </div>
+        <StatusBadge status={status} />
+        <button type="button" className="button button-small button-quiet" onClick={onEdit}>
+          Edit{sr}
+        </button>
+      </header>
+
+      <div className="card-time">
+        <Countdown account={account} status={status} now={now} />
+        <p className="status-hint">{statusHint(account, status)}</p>
+      </div>
+
+      <dl className="card-facts">
+        {account.expiresAt ? (
+          <div>
+            <dt>{status === 'expired' ? 'Expired' : 'Expires'}</dt>
+            <dd>
+              <When iso={account.expiresAt} timeZone={timeZone} />
+            </dd>
+          </div>
+        ) : null}
+        <div>
+          <dt>Last renewed</dt>
+          <dd>{renewed ? <When iso={renewed} timeZone={timeZone} now={now} /> : 'never'}</dd>
+        </div>
+        {account.lastValidatedAt ? (
+          <div>
+            <dt>Last checked</dt>
+            <dd>
+              <When iso={account.lastValidatedAt} timeZone={timeZone} now={now} />
+            </dd>
+          </div>
+        ) : null}
+        {broker.renewal.kind === 'refresh-token' ? (
+          <div>
+            <dt>Refresh token</dt>
+            <dd>
+              {account.refreshExpiresAt && new Date(account.refreshExpiresAt).getTime() > now ? (
+                <>
+                  valid until <When iso={account.refreshExpiresAt} timeZone={timeZone} />
+                </>
+              ) : (
+                'none: log in to start a new 15-day refresh token'
+              )}
+              {account.autoRefresh ? ' · auto-refresh on' : ''}
+            </dd>
+          </div>
+        ) : null}
+        {account.tokenMasked ? (
+          <div>
+            <dt>Token</dt>
+            <dd>
+              <code className="token-mask">{account.tokenMasked}</code>
+            </dd>
+          </div>
+        ) : null}
+        <div>
+          <dt>Exported to</dt>
+          <dd>
+            {account.exportTargets.length === 0 ? (
+              <span className="muted">nowhere yet: edit the account to add a .env file</span>
+            ) : (
+              <ul className="export-list">
+                {account.exportTargets.map((t) => {
+                  const last = account.lastExport.find((e) => e.path === t.path);
+                  return (
+                    <li key={t.path}>
+                      <code className="path">{t.path}</code>
+                      {t.kind === 'env' ? <span className="muted"> as {t.tokenKey}</span> : null}
+                      {last ? (
+                        last.ok ? (
+                          <span className="export-ok"> · written {relativeText(last.at, now)}</span>
+                        ) : (
+                          <span className="export-failed">
+                            {' '}
+                            · not written: {last.message ?? 'the write failed'}
+                          </span>
+                        )
+                      ) : null}
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </dd>
+        </div>
+      </dl>
+
+      {busy ? (
+        <p className="card-busy" role="status">
+          <Spinner />
+          {busyKind ? BUSY_TEXT[busyKind](broker.label) : 'Opening the folder…'}
+        </p>
+      ) : null}
+
+      {errors.map((e, i) => (
+        <div className="card-error" role="alert" key={e}>
+          <p>
+            <ErrorIcon /> {e}
+          </p>
+          {i === 0 && errorFixedInSettings(account) ? (
+            <button type="button" className="button button-small" onClick={onEdit}>
+              {ACTION_LABEL.edit}
+              {sr}
+            </button>
+          ) : null}
+        </div>
+      ))}
+
+      <div className="card-actions" role="group" aria-label={`Actions for ${account.label}`}>
+        {button('login', ACTION_LABEL.login, attention && primary === 'login')}
+        {account.canRefresh
+          ? button('refresh', ACTION_LABEL.refresh, attention && primary === 'refresh')
+          : null}
+        {canValidate ? button('validate', 'Validate', attention && primary === 'validate') : null}
+        {account.exportTargets.length > 0 ? button('open-folder', 'Open .env folder', false) : null}
+      </div>
+    </article>
+  );
+}

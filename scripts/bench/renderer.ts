@@ -1,0 +1,160 @@
+/**
+ * Renderer bench: how much JavaScript the dashboard ships (gzipped, as the budget counts it) and how
+ * fast the account list first appears in Chromium. Run by `npm run bench` through `run(log)`.
+ *
+ * First render is the time from navigation start to the `tokentray:accounts-painted` mark, which the
+ * app sets in the frame after the account list is first on screen. It is measured on demo.html (the
+ * same app with the in-page demo bridge instead of the preload), median of several cold loads.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { build, preview } from 'vite';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const distDir = join(root, 'dist', 'renderer');
+
+/** The issue's budget for the renderer's JavaScript. */
+export const JS_BUDGET_KB = 150;
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
+];
+
+export interface BundleSize {
+  readonly files: readonly { file: string; raw: number; gzip: number }[];
+  readonly jsRaw: number;
+  readonly jsGzip: number;
+  readonly cssGzip: number;
+}
+
+/**
+ * What a page loads: its module script and every chunk Vite lists for it (modulepreload links are the
+ * page's whole static import graph), plus its stylesheets.
+ */
+export function pageAssets(html: string): { js: string[]; css: string[] } {
+  const attr = (re: RegExp) => [...html.matchAll(re)].map((m) => m[1] ?? '');
+  const js = [
+    ...attr(/<script[^>]*\bsrc="([^"]+)"/g),
+    ...attr(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g),
+  ];
+  const css = attr(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g);
+  return { js: [...new Set(js)], css: [...new Set(css)] };
+}
+
+/** Gzipped size (level 9, as a web server would send it) of what `page` loads from dist/renderer. */
+export function bundleSize(page = 'index.html', dir = distDir): BundleSize {
+  const html = readFileSync(join(dir, page), 'utf8');
+  const { js, css } = pageAssets(html);
+  const measure = (file: string) => {
+    const bytes = readFileSync(join(dir, file));
+    return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  };
+  const jsFiles = js.map(measure);
+  const cssFiles = css.map(measure);
+  return {
+    files: [...jsFiles, ...cssFiles],
+    jsRaw: jsFiles.reduce((n, f) => n + f.raw, 0),
+    jsGzip: jsFiles.reduce((n, f) => n + f.gzip, 0),
+    cssGzip: cssFiles.reduce((n, f) => n + f.gzip, 0),
+  };
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+export async function run(log: (line: string) => void): Promise<void> {
+  if (!existsSync(join(distDir, 'index.html')) || !existsSync(join(distDir, 'demo.html'))) {
+    log('renderer: dist/renderer missing, building it first');
+    // NODE_ENV must be production or Vite bundles React's development build.
+    const previous = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({
+        configFile: join(root, 'vite.config.ts'),
+        mode: 'production',
+        logLevel: 'warn',
+      });
+    } finally {
+      if (previous === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = previous;
+    }
+  }
+
+  const app = bundleSize('index.html');
+  const demo = bundleSize('demo.html');
+  log(
+    `renderer: JS shipped by index.html ${kb(app.jsGzip)} gzip (${kb(app.jsRaw)} raw, ${app.files.filter((f) => f.file.endsWith('.js')).length} files), budget ${JS_BUDGET_KB} KB: ${app.jsGzip <= JS_BUDGET_KB * 1024 ? 'within' : 'OVER'}`,
+  );
+  log(
+    `renderer: CSS ${kb(app.cssGzip)} gzip; demo.html adds ${kb(demo.jsGzip - app.jsGzip)} gzip of JS (demo bridge, not shipped to users)`,
+  );
+
+  const server = await preview({
+    configFile: join(root, 'vite.config.ts'),
+    logLevel: 'silent',
+    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+  });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const base = server.resolvedUrls?.local[0];
+    if (!base) throw new Error('the preview server did not report its URL');
+    const url = `${base}demo.html?scenario=all-states&clock=frozen&latency=0`;
+    const loads = 9;
+    const times: number[] = [];
+    const afterScripts: number[] = [];
+    // One warm-up load so the first sample does not carry Chromium's own start-up.
+    for (let i = 0; i <= loads; i += 1) {
+      const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.waitForFunction(
+        () => performance.getEntriesByName('tokentray:accounts-painted').length > 0,
+        undefined,
+        { timeout: 15_000 },
+      );
+      const sample = await page.evaluate(() => {
+        const mark = performance.getEntriesByName('tokentray:accounts-painted')[0]?.startTime ?? 0;
+        const scriptsIn = Math.max(
+          0,
+          ...performance
+            .getEntriesByType('resource')
+            .filter((e) => e.name.endsWith('.js'))
+            .map((e) => (e as PerformanceResourceTiming).responseEnd),
+        );
+        return { mark, scriptsIn };
+      });
+      if (i > 0) {
+        times.push(sample.mark);
+        afterScripts.push(sample.mark - sample.scriptsIn);
+      }
+      await context.close();
+    }
+    log(
+      `renderer: first account-list paint in Chromium ${browser.version()}: median ${median(times).toFixed(0)} ms from navigation over ${loads} cold loads (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}; 6 accounts, demo bridge)`,
+    );
+    log(
+      `renderer: of which after the last script arrived (parse, run, render, paint): median ${median(afterScripts).toFixed(0)} ms`,
+    );
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}

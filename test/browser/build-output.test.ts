@@ -1,0 +1,80 @@
+/**
+ * What the build ships: a strict CSP in both pages, no inline code for it to have to allow, and the
+ * renderer's JavaScript within the 150 KB (gzip) budget.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { JS_BUDGET_KB, bundleSize, pageAssets } from '../../scripts/bench/renderer';
+import { distDir, ensureBuilt } from './harness';
+
+beforeAll(ensureBuilt);
+
+function csp(html: string): Map<string, string> {
+  const content = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(
+    html,
+  )?.[1];
+  expect(content, 'a CSP meta element').toBeTruthy();
+  return new Map(
+    (content ?? '')
+      .split(';')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => {
+        const [name = '', ...values] = d.split(/\s+/);
+        return [name, values.join(' ')];
+      }),
+  );
+}
+
+describe.each(['index.html', 'demo.html'])('built %s', (page) => {
+  const html = () => readFileSync(join(distDir, page), 'utf8');
+
+  it('carries a strict Content Security Policy', () => {
+    const policy = csp(html());
+    expect(policy.get('default-src')).toBe("'none'");
+    expect(policy.get('script-src')).toBe("'self'");
+    expect(policy.get('style-src')).toBe("'self'");
+    expect(policy.get('img-src')).toBe("'self' data:");
+    expect(policy.get('connect-src')).toBe("'none'");
+    expect(policy.get('base-uri')).toBe("'none'");
+    expect(policy.get('form-action')).toBe("'none'");
+    expect(policy.get('object-src')).toBe("'none'");
+    for (const value of policy.values()) {
+      expect(value).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+    }
+  });
+
+  it('has no inline script, inline style or style attribute for the CSP to allow', () => {
+    const h = html();
+    const scripts = [...h.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attrs = '', body = ''] of scripts) {
+      expect(attrs).toMatch(/\bsrc="\.\/assets\//);
+      expect(body.trim()).toBe('');
+    }
+    expect(h).not.toMatch(/<style\b/);
+    expect(h).not.toMatch(/\sstyle="/);
+    expect(h).not.toMatch(/\son[a-z]+="/);
+  });
+
+  it('loads only its own relative assets (base "./" for file:// in Electron)', () => {
+    const { js, css } = pageAssets(html());
+    for (const url of [...js, ...css]) expect(url).toMatch(/^\.\/assets\/[\w.-]+\.(js|css)$/);
+  });
+});
+
+describe('bundle budget', () => {
+  it(`ships at most ${JS_BUDGET_KB} KB of gzipped JavaScript with index.html`, () => {
+    const size = bundleSize('index.html', distDir);
+    expect(size.jsGzip).toBeGreaterThan(40 * 1024); // React alone: the count is real
+    expect(size.jsGzip).toBeLessThanOrEqual(JS_BUDGET_KB * 1024);
+  });
+
+  it('keeps the demo bridge out of the real page', () => {
+    const real = pageAssets(readFileSync(join(distDir, 'index.html'), 'utf8')).js;
+    for (const file of real) {
+      expect(readFileSync(join(distDir, file), 'utf8')).not.toContain('tokentrayDemo');
+    }
+  });
+});

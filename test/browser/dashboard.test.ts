@@ -1,0 +1,307 @@
+/**
+ * The built dashboard in Chromium under its real CSP, fed by the demo bridge: every status, the
+ * banner's one-click fix, the live countdown, settings, activity, light and dark. A screenshot of each
+ * state goes to test-artifacts/screenshots/.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { DashboardPage } from './dashboard-page';
+import {
+  ensureBuilt,
+  launchChromium,
+  openDemo,
+  screenshot,
+  serveRenderer,
+  type DemoPage,
+  type OpenOptions,
+} from './harness';
+
+let server: { url: string; close: () => Promise<void> };
+let browser: Browser;
+let open: DemoPage | undefined;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  server = await serveRenderer();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+afterEach(async () => {
+  const problems = open?.problems ?? [];
+  await open?.close();
+  open = undefined;
+  expect(problems, 'console errors or CSP violations').toEqual([]);
+});
+
+async function start(options: OpenOptions): Promise<DashboardPage> {
+  open = await openDemo(browser, server.url, options);
+  const ui = new DashboardPage(open.page);
+  await ui.ready();
+  return ui;
+}
+
+const ALL_STATES: readonly [label: string, status: string, countdown: string][] = [
+  ['Personal', 'Valid', '18h 25m 00s left'],
+  ['Options bot', 'Expiring soon', '2h 14m 31s left'],
+  ['Swing', 'About to expire', '38m 12s left'],
+  ['Family', 'Expired', 'Expired'],
+  ['Intraday', 'Revoked', 'Rejected'],
+  ['New app', 'Not logged in', 'No token'],
+];
+
+async function background(ui: DashboardPage): Promise<string> {
+  return ui.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+}
+
+describe('dashboard in Chromium', () => {
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`shows every status in words, colour and countdown (${scheme})`, async () => {
+      const ui = await start({ query: { scenario: 'all-states' }, colorScheme: scheme });
+      for (const [label, status, countdown] of ALL_STATES) {
+        const card = ui.card(label);
+        expect(await card.locator('.status-badge').textContent(), label).toBe(status);
+        expect(await card.getByRole('timer').textContent(), label).toBe(countdown);
+      }
+      // Expiry in IST and in the user's zone (the test browser runs in Europe/London).
+      expect(await ui.card('Personal').textContent()).toContain(
+        '03:30 IST, Thu 26 Nov · 22:00 Wed 25 Nov (GMT)',
+      );
+      // Refresh only where the broker allows it.
+      expect(
+        await ui
+          .card('Swing')
+          .getByRole('button', { name: /^Refresh now/ })
+          .count(),
+      ).toBe(1);
+      expect(
+        await ui
+          .card('Personal')
+          .getByRole('button', { name: /^Refresh now/ })
+          .count(),
+      ).toBe(0);
+      // The banner calls the user for the dead tokens only.
+      const banner = ui.banner();
+      expect(await banner.getByRole('listitem').count()).toBe(2);
+      expect(await banner.textContent()).toContain('Family (Upstox)');
+      expect(await banner.textContent()).toContain('Intraday (Zerodha Kite)');
+      expect(await background(ui)).toBe(
+        scheme === 'dark' ? 'rgb(15, 18, 23)' : 'rgb(244, 245, 247)',
+      );
+      await screenshot(ui.page, `accounts-all-states-${scheme}`);
+    });
+  }
+
+  it('fits a narrow window without losing anything', async () => {
+    const ui = await start({
+      query: { scenario: 'all-states' },
+      viewport: { width: 420, height: 800 },
+    });
+    const overflow = await ui.page.evaluate(
+      () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
+    );
+    expect(overflow).toBe(false);
+    await screenshot(ui.page, 'accounts-narrow');
+  });
+
+  it('shows busy and failing accounts with the fix in words', async () => {
+    const ui = await start({ query: { scenario: 'problems' } });
+    const personal = ui.card('Personal');
+    expect(await personal.getAttribute('aria-busy')).toBe('true');
+    expect(await personal.textContent()).toContain(
+      'Waiting for you to finish logging in to Upstox in the login window',
+    );
+    expect(
+      await personal
+        .getByRole('button', { name: 'Log in (Personal)' })
+        .getAttribute('aria-disabled'),
+    ).toBe('true');
+    const options = ui.card('Options bot');
+    expect(await options.getByRole('alert').textContent()).toContain(
+      'choose a file you can write to in Edit account',
+    );
+    // The banner offers the fix that matches each problem.
+    const banner = ui.banner();
+    expect(await banner.getByRole('button').allTextContents()).toEqual([
+      'Edit account (Options bot)',
+      'Refresh now (Swing)',
+      'Validate (Family)',
+    ]);
+    await screenshot(ui.page, 'accounts-problems-light');
+    await ui.page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(ui.page, 'accounts-problems-dark');
+  });
+
+  it('renews from the banner in one click and the banner clears', async () => {
+    const ui = await start({ query: { scenario: 'morning' } });
+    const banner = ui.banner();
+    expect(await banner.getByRole('listitem').count()).toBe(3);
+    await screenshot(ui.page, 'morning-banner');
+
+    await banner.getByRole('button', { name: 'Log in (Personal)' }).click();
+    await expect.poll(() => ui.card('Personal').textContent()).toContain('Waiting for you');
+    await expect
+      .poll(() => ui.card('Personal').locator('.status-badge').textContent())
+      .toBe('Valid');
+    // The new token dies at the next 03:30 IST, as Upstox's do.
+    expect(await ui.card('Personal').textContent()).toContain('03:30 IST, Thu 26 Nov');
+
+    // FYERS with a remembered PIN refreshes without a prompt.
+    await banner.getByRole('button', { name: 'Refresh now (Swing)' }).click();
+    await expect.poll(() => ui.card('Swing').locator('.status-badge').textContent()).toBe('Valid');
+    await expect.poll(() => banner.getByRole('listitem').count()).toBe(1);
+    expect(await ui.nav('Accounts').textContent()).toContain('1 need attention');
+    const calls = (await ui.calls()).map((c) => c.method);
+    expect(calls).toContain('login');
+    expect(calls).toContain('refresh');
+  });
+
+  it('asks for the FYERS PIN when it is not remembered; Escape cancels and returns focus', async () => {
+    const ui = await start({ query: { scenario: 'all-states' } });
+    const refresh = ui.card('Swing').getByRole('button', { name: 'Refresh now (Swing)' });
+    await refresh.focus();
+    await ui.page.keyboard.press('Enter');
+    const dialog = ui.dialog();
+    await expect.poll(() => ui.focused()).toMatchObject({ name: 'FYERS PIN' });
+    await screenshot(ui.page, 'pin-prompt');
+    await ui.page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(() => ui.focused()).toMatchObject({ name: 'Refresh now (Swing)' });
+    expect((await ui.calls()).some((c) => c.method === 'refresh')).toBe(false);
+
+    await ui.page.keyboard.press('Enter');
+    await ui.page.keyboard.type('12');
+    await ui.page.keyboard.press('Enter');
+    expect(await dialog.textContent()).toContain('The FYERS PIN is 4 digits');
+    await ui.page.keyboard.type('34');
+    await ui.page.keyboard.press('Enter');
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(() => ui.card('Swing').locator('.status-badge').textContent()).toBe('Valid');
+    const refreshCall = (await ui.calls()).find((c) => c.method === 'refresh');
+    expect(refreshCall?.request).toEqual({ id: 'fyers-swing', pin: '[secret]' });
+  });
+
+  it('counts down every second from expiresAt without moving the layout', async () => {
+    const ui = await start({ query: { scenario: 'healthy' } });
+    const timer = ui.card('Personal').getByRole('timer');
+    expect(await timer.textContent()).toBe('18h 10m 00s left');
+    const boxes = () =>
+      ui.page.evaluate(() =>
+        [...document.querySelectorAll('.account-card, .countdown, .status-hint')].map((el) => {
+          const r = el.getBoundingClientRect();
+          return [r.x, r.y, r.width, r.height].map((n) => Math.round(n * 10) / 10).join(',');
+        }),
+      );
+    const before = await boxes();
+    await ui.advance(1000);
+    await expect.poll(() => timer.textContent()).toBe('18h 09m 59s left');
+    // From two-digit to one-digit hours, minutes and seconds: nothing moves.
+    await ui.advance(8 * 3_600_000 + 9 * 60_000 + 50_000);
+    await expect.poll(() => timer.textContent()).toBe('10h 00m 09s left');
+    expect(await boxes()).toEqual(before);
+    await ui.advance(10_000);
+    await expect.poll(() => timer.textContent()).toBe('9h 59m 59s left');
+    expect(await boxes()).toEqual(before);
+  });
+
+  it('turns a card orange and red as its thresholds pass', async () => {
+    const ui = await start({ query: { scenario: 'all-states' } });
+    const badge = ui.card('Options bot').locator('.status-badge');
+    expect(await badge.textContent()).toBe('Expiring soon');
+    await ui.advance(74 * 60_000 + 31_000);
+    await expect
+      .poll(() => ui.card('Options bot').getByRole('timer').textContent())
+      .toBe('1h 00m 00s left');
+    expect(await badge.textContent()).toBe('Expiring soon');
+    await ui.advance(1000);
+    await expect.poll(() => badge.textContent()).toBe('About to expire');
+    await ui.advance(59 * 60_000 + 59_000);
+    await expect.poll(() => badge.textContent()).toBe('Expired');
+    expect(await ui.banner().textContent()).toContain('Options bot (Zerodha Kite)');
+    await screenshot(ui.page, 'countdown-after-expiry');
+  });
+
+  it('settings: validation, holidays, theme override', async () => {
+    const ui = await start({ query: { scenario: 'healthy' }, colorScheme: 'light' });
+    await ui.nav('Settings').click();
+    await expect.poll(() => ui.focused()).toMatchObject({ name: 'Settings' });
+    const page = ui.page;
+    expect(await page.getByRole('listitem').filter({ hasText: 'Thu 26 Nov 2026' }).count()).toBe(0);
+    await screenshot(page, 'settings-light');
+
+    await page.getByLabel('Warn before a FYERS refresh token runs out (days)').fill('30');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    expect(await page.getByText('Enter whole days from 0 to 14').count()).toBe(1);
+    await page.getByLabel('Warn before a FYERS refresh token runs out (days)').fill('3');
+
+    await page.getByLabel('Add a holiday').fill('2026-11-26');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('button', { name: 'Remove Fri 25 Dec 2026' }).click();
+    await page.getByLabel('Morning reminder (IST)').fill('08:45');
+
+    // The theme previews at once and wins over the OS.
+    await page.getByRole('radio', { name: 'Dark' }).check();
+    expect(await background(ui)).toBe('rgb(15, 18, 23)');
+    await screenshot(page, 'settings-dark-override');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect
+      .poll(() => page.getByRole('status').allTextContents())
+      .toContain('Settings saved.');
+    const saved = (await ui.calls()).find((c) => c.method === 'savePreferences');
+    expect(saved?.request).toMatchObject({
+      morningReminder: '08:45',
+      theme: 'dark',
+      refreshTokenWarningDays: 3,
+      startAtLogin: false,
+    });
+    const holidays = saved?.request.holidays as string[];
+    expect(holidays).toContain('2026-11-26');
+    expect(holidays).not.toContain('2026-12-25');
+
+    // Saved: it stays dark on the accounts page too.
+    await ui.nav('Accounts').click();
+    expect(await background(ui)).toBe('rgb(15, 18, 23)');
+    await screenshot(page, 'accounts-dark-override');
+  });
+
+  it('a theme previewed but not saved goes back when leaving Settings', async () => {
+    const ui = await start({ query: { scenario: 'healthy', theme: 'light' }, colorScheme: 'dark' });
+    expect(await background(ui)).toBe('rgb(244, 245, 247)');
+    await ui.nav('Settings').click();
+    await ui.page.getByRole('radio', { name: 'Follow the system' }).check();
+    expect(await background(ui)).toBe('rgb(15, 18, 23)');
+    await ui.nav('Accounts').click();
+    expect(await background(ui)).toBe('rgb(244, 245, 247)');
+  });
+
+  it('activity log lists events newest first and filters by account', async () => {
+    const ui = await start({ query: { scenario: 'problems' } });
+    await ui.nav('Activity').click();
+    const list = ui.page.getByRole('list', { name: 'Events, newest first' });
+    await list.waitFor();
+    const all = await list.getByRole('listitem').count();
+    expect(all).toBeGreaterThan(4);
+    await screenshot(ui.page, 'activity-light');
+    await ui.page.getByLabel('Show').selectOption({ label: 'Options bot (Zerodha Kite)' });
+    await expect.poll(() => list.getByRole('listitem').count()).toBeLessThan(all);
+    const texts = await list.getByRole('listitem').allTextContents();
+    for (const t of texts) expect(t).toContain('Options bot (Zerodha Kite)');
+    expect(texts[0]).toContain('permission denied');
+    const last = (await ui.calls()).filter((c) => c.method === 'listActivity').at(-1);
+    expect(last?.request).toEqual({ id: 'kite-options', limit: 200 });
+    await ui.page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(ui.page, 'activity-dark');
+  });
+
+  it('the real entry without the preload explains instead of crashing', async () => {
+    open = await openDemo(browser, server.url, { file: 'index.html' });
+    const heading = open.page.getByRole('heading', { level: 1 });
+    await heading.waitFor();
+    expect(await heading.textContent()).toBe('TokenTray cannot reach its background process');
+    await screenshot(open.page, 'missing-preload');
+  });
+});

@@ -1,0 +1,302 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent, { type UserEvent } from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { App } from '../../renderer/app';
+import { HOUR, NOW, account, fakeApi, iso, manualClock, snapshot } from './fixtures';
+
+async function setup(accounts = [account()]) {
+  const api = fakeApi(snapshot(accounts));
+  const user = userEvent.setup();
+  render(<App api={api} clock={manualClock()} timeZone="Europe/London" />);
+  // The add button shows once the first snapshot is in (list or empty state).
+  await screen.findByRole('button', { name: /^Add (account|your first account)$/ });
+  return { api, user };
+}
+
+async function openAdd(user: UserEvent, broker: RegExp) {
+  await user.click(screen.getByRole('button', { name: /^Add (account|your first account)$/ }));
+  const dialog = screen.getByRole('dialog', { name: 'Add an account' });
+  await user.click(within(dialog).getByRole('radio', { name: broker }));
+  await user.click(within(dialog).getByRole('button', { name: 'Continue' }));
+  return screen.getByRole('dialog');
+}
+
+describe('add account', () => {
+  it('guides to the broker’s app page and the exact redirect URI, with a copy button', async () => {
+    const { user } = await setup();
+    const dialog = await openAdd(user, /Zerodha Kite/);
+    expect(dialog).toHaveAccessibleName('Add a Zerodha Kite account');
+    expect(
+      within(dialog).getByRole('link', { name: 'Zerodha Kite developer apps page' }),
+    ).toHaveAttribute('href', 'https://developers.kite.trade/apps');
+    expect(within(dialog).getByText('http://127.0.0.1:5055/kite/callback')).toBeVisible();
+    await user.click(within(dialog).getByRole('button', { name: 'Copy redirect URI' }));
+    expect(await navigator.clipboard.readText()).toBe('http://127.0.0.1:5055/kite/callback');
+    expect(within(dialog).getByText('Copied')).toBeVisible();
+
+    // The guide follows the redirect URI field, so what it says to register is what will be used.
+    const redirect = within(dialog).getByLabelText('Redirect URI');
+    await user.clear(redirect);
+    await user.type(redirect, 'http://127.0.0.1:6000/cb');
+    expect(
+      within(dialog).getByText('http://127.0.0.1:6000/cb', { selector: 'code' }),
+    ).toBeVisible();
+  });
+
+  it('says what is missing, in the schemas’ words, and focuses the first problem', async () => {
+    const { api, user } = await setup();
+    const dialog = await openAdd(user, /Upstox/);
+    await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
+    const name = within(dialog).getByLabelText('Account name');
+    expect(name).toHaveFocus();
+    expect(name).toHaveAttribute('aria-invalid', 'true');
+    expect(name).toHaveAccessibleDescription(/Give the account a name/);
+    expect(within(dialog).getByLabelText('API key')).toHaveAccessibleDescription(
+      /Paste the API key \/ App ID from the broker/,
+    );
+    expect(within(dialog).getByLabelText('API secret')).toHaveAccessibleDescription(
+      /Paste the API secret/,
+    );
+    expect(within(dialog).getByLabelText('File')).toHaveAccessibleDescription(/Choose a file/);
+    expect(within(dialog).getByRole('alert')).toHaveTextContent('4 fields need fixing');
+
+    await user.clear(within(dialog).getByLabelText('Red below (minutes)'));
+    await user.type(within(dialog).getByLabelText('Red below (minutes)'), '200');
+    await user.clear(within(dialog).getByLabelText('Redirect URI'));
+    await user.type(within(dialog).getByLabelText('Redirect URI'), 'localhost:5055');
+    await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
+    expect(within(dialog).getByLabelText('Red below (minutes)')).toHaveAccessibleDescription(
+      /The red threshold must be shorter than the orange one/,
+    );
+    expect(within(dialog).getByLabelText('Redirect URI')).toHaveAccessibleDescription(
+      /starts with http:\/\/ or https:\/\//,
+    );
+    expect(api.saveAccount).not.toHaveBeenCalled();
+
+    // Typing into a field clears its message.
+    await user.type(within(dialog).getByLabelText('Account name'), 'P');
+    expect(within(dialog).getByLabelText('Account name')).not.toHaveAttribute('aria-invalid');
+  });
+
+  it('sends the secret once, with a fresh id, defaults and the chosen .env file', async () => {
+    const { api, user } = await setup([account({ id: 'upstox-personal' })]);
+    const dialog = await openAdd(user, /Upstox/);
+    await user.type(within(dialog).getByLabelText('Account name'), 'Personal');
+    await user.type(within(dialog).getByLabelText('API key'), '  demo-key-1234 ');
+    const secret = within(dialog).getByLabelText('API secret');
+    expect(secret).toHaveAttribute('type', 'password');
+    expect(secret).toHaveAttribute('autocomplete', 'off');
+    await user.type(secret, 'not-a-real-secret');
+    await user.click(within(dialog).getByRole('button', { name: 'Choose file…' }));
+    expect(api.chooseEnvFile).toHaveBeenCalledWith({ suggestedName: '.env' });
+    await waitFor(() =>
+      expect(within(dialog).getByLabelText('File')).toHaveValue('/home/demo/bots/new/.env'),
+    );
+    // Upstox does not use a PIN: no such section.
+    expect(within(dialog).queryByText(/Remember my/)).toBeNull();
+    await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
+
+    expect(api.saveAccount).toHaveBeenCalledWith({
+      config: {
+        id: 'upstox-personal-2',
+        broker: 'upstox',
+        label: 'Personal',
+        apiKey: 'demo-key-1234',
+        redirectUri: 'http://127.0.0.1:5055/upstox/callback',
+        exportTargets: [
+          {
+            kind: 'env',
+            path: '/home/demo/bots/new/.env',
+            tokenKey: 'UPSTOX_ACCESS_TOKEN',
+            expiresAtKey: 'UPSTOX_ACCESS_TOKEN_EXPIRES_AT',
+            extra: {},
+          },
+        ],
+        thresholds: { expiringMinutes: 180, criticalMinutes: 60, notifyMinutes: [60, 15] },
+        autoRefresh: false,
+        storePin: false,
+      },
+      apiSecret: 'not-a-real-secret',
+    });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(screen.getByRole('status', { hidden: true })).toHaveTextContent(
+      'Personal added. Click Log in to get its first token.',
+    );
+  });
+
+  it('keeps the form open with main’s words when saving fails', async () => {
+    const { api, user } = await setup();
+    api.saveAccount.mockResolvedValueOnce({
+      ok: false,
+      error: 'The system keychain is locked: unlock it and save again.',
+    });
+    const dialog = await openAdd(user, /Upstox/);
+    await user.type(within(dialog).getByLabelText('Account name'), 'Other');
+    await user.type(within(dialog).getByLabelText('API key'), 'k');
+    await user.type(within(dialog).getByLabelText('API secret'), 's');
+    await user.type(within(dialog).getByLabelText('File'), '/home/me/.env');
+    await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent('The system keychain is locked');
+    expect(alert).toHaveFocus();
+    expect(screen.getByRole('dialog')).toBeVisible();
+  });
+
+  it('previews the .env lines with a placeholder token and the expiry a login now would get', async () => {
+    const { user } = await setup();
+    const dialog = await openAdd(user, /Upstox/);
+    const preview = within(dialog).getByLabelText('Preview of .env file 1');
+    // 09:05 IST on 25 Nov: an Upstox token made now dies at 03:30 IST on the 26th.
+    expect(preview).toHaveTextContent(
+      'UPSTOX_ACCESS_TOKEN="…" UPSTOX_ACCESS_TOKEN_EXPIRES_AT="2026-11-25T22:00:00.000Z"',
+    );
+    const tokenVar = within(dialog).getByLabelText('Token variable');
+    await user.clear(tokenVar);
+    await user.type(tokenVar, 'BOT_TOKEN');
+    expect(within(dialog).getByLabelText('Expiry variable')).toHaveValue('BOT_TOKEN_EXPIRES_AT');
+    expect(preview.textContent).toBe(
+      'BOT_TOKEN="…"\nBOT_TOKEN_EXPIRES_AT="2026-11-25T22:00:00.000Z"',
+    );
+    // Once the expiry name is edited by hand it stays as typed.
+    const expiryVar = within(dialog).getByLabelText('Expiry variable');
+    await user.clear(expiryVar);
+    await user.type(expiryVar, 'BOT_EXP');
+    await user.type(tokenVar, '2');
+    expect(expiryVar).toHaveValue('BOT_EXP');
+    await user.clear(expiryVar);
+    await user.type(expiryVar, 'BOT_TOKEN2');
+    await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
+    expect(expiryVar).toHaveAccessibleDescription(/Use a different name from the token variable/);
+  });
+
+  it('explains the FYERS PIN risk and asks for the PIN only when remembering it', async () => {
+    const { api, user } = await setup();
+    const dialog = await openAdd(user, /FYERS/);
+    const remember = within(dialog).getByRole('checkbox', {
+      name: 'Remember my FYERS PIN in the system keychain',
+    });
+    expect(remember).not.toBeChecked();
+    expect(remember).toHaveAccessibleDescription(
+      /anyone with access to your unlocked session’s keychain could read it/,
+    );
+    expect(within(dialog).queryByLabelText('FYERS PIN')).toBeNull();
+    await user.click(remember);
+    await user.click(within(dialog).getByRole('checkbox', { name: /Refresh automatically/ }));
+    await user.type(within(dialog).getByLabelText('Account name'), 'Swing');
+    await user.type(within(dialog).getByLabelText('App ID'), 'XB00000-100');
+    await user.type(within(dialog).getByLabelText('Secret ID'), 's');
+    await user.type(within(dialog).getByLabelText('File'), '/home/me/.env');
+    await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
+    expect(within(dialog).getByLabelText('FYERS PIN')).toHaveAccessibleDescription(
+      /Enter your 4-digit FYERS PIN/,
+    );
+    await user.type(within(dialog).getByLabelText('FYERS PIN'), '12a34');
+    expect(within(dialog).getByLabelText('FYERS PIN')).toHaveValue('1234');
+    await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
+    expect(api.saveAccount).toHaveBeenCalledWith(
+      expect.objectContaining({
+        pin: '1234',
+        config: expect.objectContaining({ storePin: true, autoRefresh: true }) as unknown,
+      }),
+    );
+  });
+});
+
+describe('edit account', () => {
+  const fyers = account({
+    id: 'fyers-swing',
+    broker: 'fyers',
+    label: 'Swing',
+    apiKey: 'XB00000-100',
+    hasPin: true,
+    autoRefresh: true,
+    canRefresh: true,
+    refreshExpiresAt: iso(NOW + 100 * HOUR),
+  });
+
+  it('never shows the stored secret and keeps it (and the PIN) when left empty', async () => {
+    const { api, user } = await setup([fyers]);
+    await user.click(screen.getByRole('button', { name: 'Edit (Swing)' }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit Swing' });
+    const secret = within(dialog).getByLabelText('Secret ID');
+    expect(secret).toHaveValue('');
+    expect(secret).toHaveAccessibleDescription(/Leave empty to keep it/);
+    expect(within(dialog).getByLabelText('FYERS PIN')).toHaveAccessibleDescription(
+      /A PIN is already stored/,
+    );
+    await user.clear(within(dialog).getByLabelText('Notify at (minutes before expiry)'));
+    await user.type(within(dialog).getByLabelText('Notify at (minutes before expiry)'), '30, 5');
+    await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
+    expect(api.saveAccount).toHaveBeenCalledTimes(1);
+    const [input] = api.saveAccount.mock.calls[0] ?? [];
+    expect(input).not.toHaveProperty('apiSecret');
+    expect(input).not.toHaveProperty('pin');
+    expect(input?.config).toMatchObject({
+      id: 'fyers-swing',
+      storePin: true,
+      autoRefresh: true,
+      thresholds: { expiringMinutes: 180, criticalMinutes: 60, notifyMinutes: [30, 5] },
+    });
+  });
+
+  it('sends a new secret when one is typed', async () => {
+    const { api, user } = await setup([fyers]);
+    await user.click(screen.getByRole('button', { name: 'Edit (Swing)' }));
+    const dialog = screen.getByRole('dialog');
+    await user.type(within(dialog).getByLabelText('Secret ID'), 'rotated-secret');
+    await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
+    expect(api.saveAccount).toHaveBeenCalledWith(
+      expect.objectContaining({ apiSecret: 'rotated-secret' }),
+    );
+  });
+
+  it('removes an account only after confirming', async () => {
+    const { api, user } = await setup([fyers]);
+    await user.click(screen.getByRole('button', { name: 'Edit (Swing)' }));
+    await user.click(screen.getByRole('button', { name: 'Remove account…' }));
+    expect(screen.getByRole('heading', { name: 'Remove Swing?' })).toBeVisible();
+    expect(screen.getByRole('button', { name: 'Keep account' })).toHaveFocus();
+    await user.click(screen.getByRole('button', { name: 'Keep account' }));
+    expect(api.forget).not.toHaveBeenCalled();
+    await user.click(screen.getByRole('button', { name: 'Remove account…' }));
+    await user.click(screen.getByRole('button', { name: 'Remove account' }));
+    expect(api.forget).toHaveBeenCalledWith({ id: 'fyers-swing' });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+});
+
+describe('dialog keyboard handling', () => {
+  it('traps Tab inside, closes on Escape and returns focus to the opener', async () => {
+    const { user } = await setup();
+    const opener = screen.getByRole('button', { name: 'Add account' });
+    await user.click(opener);
+    const dialog = screen.getByRole('dialog', { name: 'Add an account' });
+    expect(dialog).toHaveAttribute('aria-modal', 'true');
+    expect(within(dialog).getByRole('radio', { name: /Upstox/ })).toHaveFocus();
+    // Everything behind the dialog is inert.
+    expect(
+      screen.getByRole('heading', { name: 'TokenTray', hidden: true }).closest('[inert]'),
+    ).not.toBeNull();
+
+    const seen: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      await user.tab();
+      const el = document.activeElement as HTMLElement;
+      expect(dialog.contains(el)).toBe(true);
+      seen.push(
+        el.getAttribute('aria-label') ??
+          (el instanceof HTMLInputElement ? `radio ${el.value}` : (el.textContent ?? '')),
+      );
+    }
+    // From the last button Tab wraps to the first control, never behind the dialog.
+    expect(seen).toEqual(['Cancel', 'Continue', 'Close', 'radio upstox', 'Cancel']);
+    await user.tab({ shift: true });
+    await user.tab({ shift: true });
+    expect(within(dialog).getByRole('button', { name: 'Close' })).toHaveFocus();
+
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(opener).toHaveFocus();
+    expect(document.querySelector('[inert]')).toBeNull();
+  });
+});
