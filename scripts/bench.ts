@@ -5,6 +5,7 @@
 import * as exportBench from './bench/export';
 import * as renderer from './bench/renderer';
 import * as scheduler from './bench/scheduler';
+import * as tradingWeek from './bench/trading-week';
 
 type BenchModule = { run(log: (line: string) => void): Promise<void> };
 
@@ -12,6 +13,7 @@ const modules: [string, BenchModule][] = [
   ['scheduler', scheduler],
   ['export', exportBench],
   ['renderer', renderer],
+  ['trading-week', tradingWeek],
 ];
 
 const wanted = process.argv.slice(2);

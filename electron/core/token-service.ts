@@ -77,6 +77,7 @@ export class TokenService {
   private readonly snapshotListeners = new Set<(snapshot: Snapshot) => void>();
   private readonly noticeListeners = new Set<(notice: ServiceNotice) => void>();
   private lastPublished = '';
+  private notificationsPausedUntil: string | null = null;
   readonly activity: ActivityLog;
   private readonly localZone: string;
 
@@ -110,7 +111,7 @@ export class TokenService {
     return {
       at: now.toISOString(),
       accounts: [...this.accounts.values()].map((a) => this.view(a, now)),
-      notificationsPausedUntil: null,
+      notificationsPausedUntil: this.notificationsPausedUntil,
     };
   }
 
@@ -162,6 +163,17 @@ export class TokenService {
   }
 
   // ---------------------------------------------------------------- commands
+
+  /**
+   * Records the notifier's pause (the notifier owns the policy) so the tray and the dashboard show
+   * it in the same snapshot as everything else.
+   */
+  setNotificationsPausedUntil(until: Date | null): void {
+    const value = until ? until.toISOString() : null;
+    if (value === this.notificationsPausedUntil) return;
+    this.notificationsPausedUntil = value;
+    this.publish(true);
+  }
 
   async savePreferences(preferences: Preferences): Promise<void> {
     await this.deps.settings.savePreferences(preferences);

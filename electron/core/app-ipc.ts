@@ -1,0 +1,140 @@
+/**
+ * One handler per IPC channel (shared/ipc-contract.ts). main's IPC adapter checks the sender and
+ * the payload first; the handlers parse again with the same schemas anyway, because they are also
+ * called by tests and the tray, and a handler must never act on a shape it did not check.
+ *
+ * Errors become `{ ok: false, error }` with the TokenTrayError's words, which are written never to
+ * hold a secret. Anything else thrown (a bug, a port's raw Error that may quote a path or a value)
+ * is logged by name only and answered with a generic message.
+ */
+import { ZodError } from 'zod';
+import { ipcContract, type CommandResult } from '../../shared/ipc-contract';
+import type { Preferences } from '../../shared/domain';
+import type { IpcHandlers, ShellPort } from './app-ports';
+import { isTokenTrayError, toTokenTrayError, TokenTrayError } from './errors';
+import type { LoginNavigator } from './login-flow';
+import type { Logger } from './ports';
+import type { TokenService } from './token-service';
+
+export interface IpcContext {
+  readonly service: TokenService;
+  readonly navigator: LoginNavigator;
+  readonly shell: ShellPort;
+  readonly logger: Logger;
+  /** Resolves once settings are loaded (start() ran); rejects with start's failure. */
+  readonly ready: () => Promise<void>;
+  /** Saves preferences and applies what reaches outside TokenService (start at login). */
+  readonly savePreferences: (preferences: Preferences) => Promise<void>;
+}
+
+/** What to tell the user about `e`: our own words, or a generic line for anything unexpected. */
+export function userMessage(e: unknown, logger: Logger, context: string): string {
+  if (e instanceof ZodError) {
+    const issue = e.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    return `The request was not valid (${where}${issue?.message ?? 'unknown problem'}).`;
+  }
+  if (!isTokenTrayError(e)) {
+    // Only the error's class name: its message may quote a path, a URL or a value.
+    logger.error('unexpected error', { context, error: e instanceof Error ? e.name : typeof e });
+  }
+  return toTokenTrayError(e).message;
+}
+
+export function createIpcHandlers(ctx: IpcContext): IpcHandlers {
+  const { service, logger } = ctx;
+
+  async function command(channel: string, body: () => Promise<unknown>): Promise<CommandResult> {
+    try {
+      await ctx.ready();
+      await body();
+      return { ok: true };
+    } catch (e) {
+      const error = userMessage(e, logger, channel);
+      if (isTokenTrayError(e)) logger.warn('command failed', { channel, kind: e.kind });
+      return { ok: false, error };
+    }
+  }
+
+  return {
+    'snapshot:get': async (req) => {
+      ipcContract['snapshot:get'].request.parse(req);
+      await ctx.ready();
+      return service.snapshot();
+    },
+
+    'account:login': (req) =>
+      command('account:login', () => {
+        const { id } = ipcContract['account:login'].request.parse(req);
+        return service.login(id, ctx.navigator);
+      }),
+
+    'account:refresh': (req) =>
+      command('account:refresh', () => {
+        const { id, pin } = ipcContract['account:refresh'].request.parse(req);
+        return service.refresh(id, pin === undefined ? {} : { pin });
+      }),
+
+    'account:validate': (req) =>
+      command('account:validate', () => {
+        const { id } = ipcContract['account:validate'].request.parse(req);
+        return service.validate(id);
+      }),
+
+    'account:forget': (req) =>
+      command('account:forget', () => {
+        const { id } = ipcContract['account:forget'].request.parse(req);
+        return service.forget(id);
+      }),
+
+    'account:save': (req) =>
+      command('account:save', () =>
+        service.saveAccount(ipcContract['account:save'].request.parse(req)),
+      ),
+
+    'account:open-export-folder': (req) =>
+      command('account:open-export-folder', async () => {
+        const { id } = ipcContract['account:open-export-folder'].request.parse(req);
+        const account = service.getAccount(id);
+        if (!account) {
+          throw new TokenTrayError('config', `No account "${id}": it may have been removed.`);
+        }
+        const target = account.exportTargets[0];
+        if (!target) {
+          throw new TokenTrayError(
+            'config',
+            `"${account.label}" writes no file yet: add a .env or JSON file in Edit account.`,
+          );
+        }
+        await ctx.shell.showInFolder(target.path);
+      }),
+
+    'dialog:choose-env-file': async (req) => {
+      try {
+        const { suggestedName } = ipcContract['dialog:choose-env-file'].request.parse(req);
+        return { path: await ctx.shell.chooseEnvFile(suggestedName) };
+      } catch (e) {
+        // The result has no error field: a failed dialog reads as a cancelled one.
+        userMessage(e, logger, 'dialog:choose-env-file');
+        return { path: null };
+      }
+    },
+
+    'preferences:get': async (req) => {
+      ipcContract['preferences:get'].request.parse(req);
+      await ctx.ready();
+      return service.getPreferences();
+    },
+
+    'preferences:save': (req) =>
+      command('preferences:save', () =>
+        ctx.savePreferences(ipcContract['preferences:save'].request.parse(req)),
+      ),
+
+    'activity:list': async (req) => {
+      const { id, limit } = ipcContract['activity:list'].request.parse(req);
+      await ctx.ready();
+      return service.listActivity(id, limit);
+    },
+  };
+}

@@ -1,0 +1,369 @@
+/**
+ * The platform-free app (app-ports.ts): TokenService + Scheduler + Notifier + tray presenter, wired
+ * together in plain Node. main.ts hands in the Electron adapters; tests and the trading-week bench
+ * hand in recording fakes, a FakeClock and the broker simulator.
+ *
+ * Timers: the scheduler's (≤ 60 s, see scheduler.ts), one tray ticker armed for the next wall-clock
+ * minute boundary (the tray countdown has minute granularity, so nothing finer is ever needed), and
+ * the 60 s clipboard clear after "Copy token". All through the injected Clock.
+ */
+import type { BrokerId } from '../../shared/brokers';
+import type { Preferences, Snapshot } from '../../shared/domain';
+import { isUsable } from '../../shared/status';
+import type { ActivityLog } from './activity-log';
+import { createIpcHandlers } from './app-ipc';
+import type {
+  ClipboardPort,
+  NotificationPort,
+  PowerEvent,
+  ShellPort,
+  TokenTrayAppHandle,
+  TrayAction,
+  TrayModel,
+  TrayPort,
+} from './app-ports';
+import type { BrokerAdapter } from './brokers/types';
+import { toTokenTrayError, TokenTrayError } from './errors';
+import { planEvents } from './event-planner';
+import type { LoginNavigator } from './login-flow';
+import { Notifier, pauseEndFor, type NotificationPurpose } from './notifier';
+import type { Clock, Exporter, Logger, SecretStore, SettingsStore } from './ports';
+import { Scheduler, type FiredBatch } from './scheduler';
+import { TokenService } from './token-service';
+import { presentTray, sameTrayModel, statusNow } from './tray-presenter';
+
+export interface TokenTrayAppDeps {
+  readonly clock: Clock;
+  readonly settings: SettingsStore;
+  readonly secrets: SecretStore;
+  readonly brokers: Readonly<Record<BrokerId, BrokerAdapter>>;
+  readonly exporter: Exporter;
+  readonly logger: Logger;
+  readonly navigator: LoginNavigator;
+  readonly notifications: NotificationPort;
+  readonly tray: TrayPort;
+  readonly clipboard: ClipboardPort;
+  readonly shell: ShellPort;
+  readonly activity?: ActivityLog;
+  /** The user's time zone (default: the system's), for local time beside IST. */
+  readonly localZone?: string;
+  readonly loginTimeoutMs?: number;
+}
+
+/** The handle, plus what tests and the bench look at. */
+export interface TokenTrayApp extends TokenTrayAppHandle {
+  readonly service: TokenService;
+  readonly scheduler: Scheduler;
+  readonly notifier: Notifier;
+  /** Tray renders actually sent to the TrayPort (unchanged models are skipped). */
+  readonly stats: { trayRenders: number };
+  /** Resolves when every background task (auto-refresh, clicks, validations) has settled. */
+  whenIdle(): Promise<void>;
+}
+
+export const CLIPBOARD_CLEAR_MS = 60_000;
+const MINUTE = 60_000;
+
+export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
+  const { clock, logger } = deps;
+  const localZone = deps.localZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const service = new TokenService({
+    clock,
+    settings: deps.settings,
+    secrets: deps.secrets,
+    brokers: deps.brokers,
+    exporter: deps.exporter,
+    logger,
+    localZone,
+    ...(deps.activity ? { activity: deps.activity } : {}),
+    ...(deps.loginTimeoutMs !== undefined ? { loginTimeoutMs: deps.loginTimeoutMs } : {}),
+  });
+
+  const pending = new Set<Promise<unknown>>();
+  const snapshotListeners = new Set<(snapshot: Snapshot) => void>();
+  const unsubscribers: (() => void)[] = [];
+  const stats = { trayRenders: 0 };
+  let started: Promise<void> | undefined;
+  let running = false;
+  let lastModel: TrayModel | undefined;
+  let ticker: unknown;
+  let clipboardTimer: unknown;
+  let recomputeQueued = false;
+
+  /** Keeps a background task's promise so whenIdle() can wait for it; it never rejects. */
+  function track(task: Promise<unknown>, what: string): void {
+    const settled = task.then(
+      () => undefined,
+      (e: unknown) =>
+        logger.warn('background task failed', { what, kind: toTokenTrayError(e).kind }),
+    );
+    pending.add(settled);
+    void settled.finally(() => pending.delete(settled));
+  }
+
+  // ------------------------------------------------------------------ notifier and scheduler
+
+  const notifier: Notifier = new Notifier({
+    port: deps.notifications,
+    clock,
+    snapshot: () => service.snapshot(),
+    preferences: () => service.getPreferences(),
+    localZone,
+    logger,
+    onClick: (accountId, purpose) => onNotificationClick(accountId, purpose),
+    onPauseChange: (until) => service.setNotificationsPausedUntil(until),
+  });
+
+  const scheduler = new Scheduler(
+    clock,
+    (now) => planEvents(service.plannerAccounts(), service.getPreferences(), now),
+    (batches) => onFire(batches),
+  );
+
+  function onFire(batches: readonly FiredBatch[]): void {
+    const snapshot = service.snapshot();
+    const now = clock.now();
+    for (const batch of batches) {
+      const view = snapshot.accounts.find((a) => a.id === batch.accountId);
+      if (!view || view.busy !== null) continue;
+      const kinds = new Set(batch.events.map((e) => e.kind));
+      // At the morning reminder, an auto-refresh account gets one more silent try before we ask
+      // the user (the 06:05 refresh may have met a broker that was down).
+      const retryAtReminder =
+        kinds.has('morning-reminder') &&
+        view.autoRefresh &&
+        view.canRefresh &&
+        view.hasPin &&
+        !isUsable(statusNow(view, now));
+      if (kinds.has('auto-refresh') || retryAtReminder) autoRefresh(view.id);
+    }
+    // After the refreshes above started: the notifier then sees those accounts as busy.
+    notifier.handleBatches(batches);
+    service.tick();
+  }
+
+  /** FYERS: renew silently (PIN from the keychain, stored only on opt-in); speak only on failure. */
+  function autoRefresh(accountId: string): void {
+    track(
+      service.refresh(accountId, { silent: true }).catch((e: unknown) => {
+        const err = toTokenTrayError(e);
+        if (err.kind === 'busy') return; // a login or refresh the user started will renew it
+        notifier.autoRefreshFailed(accountId, err.message);
+      }),
+      'auto-refresh',
+    );
+  }
+
+  /** Re-plans after the current call stack: snapshots are published from inside commands. */
+  function queueRecompute(): void {
+    if (recomputeQueued) return;
+    recomputeQueued = true;
+    queueMicrotask(() => {
+      recomputeQueued = false;
+      scheduler.recompute();
+    });
+  }
+
+  // ------------------------------------------------------------------ tray
+
+  function render(): void {
+    if (!running) return;
+    const model = presentTray(service.snapshot(), clock.now(), {
+      startAtLogin: service.getPreferences().startAtLogin,
+    });
+    if (sameTrayModel(lastModel, model)) return;
+    lastModel = model;
+    stats.trayRenders += 1;
+    deps.tray.render(model);
+  }
+
+  /** Arms the tray ticker for the next wall-clock minute boundary. */
+  function armTicker(): void {
+    if (ticker !== undefined) clock.cancelTimer(ticker);
+    const now = clock.now().getTime();
+    ticker = clock.setTimer(MINUTE - (now % MINUTE), () => {
+      ticker = undefined;
+      notifier.tick();
+      render();
+      if (running) armTicker();
+    });
+  }
+
+  function onSnapshot(snapshot: Snapshot): void {
+    queueRecompute();
+    notifier.reconcile(snapshot);
+    render();
+    for (const listener of snapshotListeners) {
+      try {
+        listener(snapshot);
+      } catch (e) {
+        logger.error('snapshot listener failed', { error: e instanceof Error ? e.name : typeof e });
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ user commands
+
+  /**
+   * A command the user started from the tray or a notification. Its failure is recorded on the
+   * account (dashboard, activity); the dashboard is opened so the click does not end in silence.
+   */
+  function userCommand(task: Promise<unknown>, what: string): void {
+    track(
+      task.catch((e: unknown) => {
+        const err = toTokenTrayError(e);
+        if (err.kind !== 'cancelled' && err.kind !== 'busy') deps.shell.openDashboard();
+      }),
+      what,
+    );
+  }
+
+  /** A click on a notification: log in (also for FYERS: a login renews both tokens at once). */
+  function onNotificationClick(accountId: string, purpose: NotificationPurpose): void {
+    if (purpose === 'export') {
+      deps.shell.openDashboard();
+      return;
+    }
+    userCommand(service.login(accountId, deps.navigator), 'login from notification');
+  }
+
+  async function copyToken(accountId: string): Promise<void> {
+    const token = await service.readAccessToken(accountId);
+    deps.clipboard.writeText(token);
+    if (clipboardTimer !== undefined) clock.cancelTimer(clipboardTimer);
+    clipboardTimer = clock.setTimer(CLIPBOARD_CLEAR_MS, () => {
+      clipboardTimer = undefined;
+      // Only our token: whatever the user copied since is theirs.
+      if (deps.clipboard.readText() === token) deps.clipboard.writeText('');
+    });
+  }
+
+  async function savePreferences(preferences: Preferences): Promise<void> {
+    const before = service.getPreferences().startAtLogin;
+    await service.savePreferences(preferences);
+    if (preferences.startAtLogin !== before) deps.shell.setStartAtLogin(preferences.startAtLogin);
+  }
+
+  async function ready(): Promise<void> {
+    if (!started) {
+      throw new TokenTrayError('config', 'TokenTray is still starting; try again in a moment.');
+    }
+    await started;
+  }
+
+  async function start(): Promise<void> {
+    await service.init();
+    running = true;
+    unsubscribers.push(service.subscribe(onSnapshot));
+    unsubscribers.push(service.onNotice((notice) => notifier.handleNotice(notice)));
+    armTicker();
+    // The scheduler starts before the validation pass, so nothing falling due while the brokers
+    // answer is skipped (scheduler.start() ignores what was due before it).
+    scheduler.start();
+    try {
+      await service.validateAll(); // per-account failures stay on the accounts
+    } catch (e) {
+      logger.warn('validation at start failed', { kind: toTokenTrayError(e).kind });
+    }
+    notifier.remindMissed();
+    render();
+  }
+
+  function stop(): void {
+    running = false;
+    scheduler.stop();
+    for (const timer of [ticker, clipboardTimer]) if (timer !== undefined) clock.cancelTimer(timer);
+    ticker = undefined;
+    clipboardTimer = undefined;
+    for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
+  }
+
+  async function trayAction(action: TrayAction): Promise<void> {
+    switch (action.kind) {
+      case 'login':
+        return userCommand(service.login(action.accountId, deps.navigator), 'tray login');
+      case 'refresh':
+        return userCommand(service.refresh(action.accountId), 'tray refresh');
+      case 'validate':
+        return userCommand(service.validate(action.accountId), 'tray validate');
+      case 'copy-token':
+        return userCommand(copyToken(action.accountId), 'copy token');
+      case 'open-dashboard':
+        return deps.shell.openDashboard();
+      case 'pause-notifications':
+        return notifier.pause(pauseEndFor(clock.now()));
+      case 'resume-notifications':
+        return notifier.resume();
+      case 'set-start-at-login':
+        await savePreferences({ ...service.getPreferences(), startAtLogin: action.enabled });
+        return render();
+      case 'quit':
+        stop();
+        return deps.shell.quit();
+    }
+  }
+
+  const ipc = createIpcHandlers({
+    service,
+    navigator: deps.navigator,
+    shell: deps.shell,
+    logger,
+    ready,
+    savePreferences,
+  });
+
+  return {
+    service,
+    scheduler,
+    notifier,
+    stats,
+    ipc,
+
+    start(): Promise<void> {
+      started ??= start();
+      return started;
+    },
+
+    stop,
+
+    onSnapshot(listener) {
+      snapshotListeners.add(listener);
+      return () => {
+        snapshotListeners.delete(listener);
+      };
+    },
+
+    async handleTrayAction(action: TrayAction): Promise<void> {
+      // Never rejects: the tray has nobody to hand an error to. Failures land on the account.
+      try {
+        await ready();
+        await trayAction(action);
+      } catch (e) {
+        logger.warn('tray action failed', { action: action.kind, kind: toTokenTrayError(e).kind });
+        if (action.kind !== 'quit') deps.shell.openDashboard();
+      }
+    },
+
+    handlePowerEvent(event: PowerEvent): void {
+      logger.info('power event', { event });
+      if (!running || event === 'suspend') return;
+      // Timers stood still while asleep and the wall clock may have jumped: re-plan now (missed
+      // events fire as one batch per account), re-check tokens (a broker may have ended sessions
+      // overnight), and redraw on the new minute grid.
+      scheduler.recompute();
+      track(service.validateAll(), 'validate after ' + event);
+      armTicker();
+      notifier.tick();
+      render();
+    },
+
+    async whenIdle(): Promise<void> {
+      // Settle microtasks (queued re-plans), then every task, including ones started meanwhile.
+      for (;;) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (pending.size === 0) return;
+        await Promise.all([...pending]);
+      }
+    },
+  };
+}

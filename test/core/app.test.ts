@@ -1,0 +1,188 @@
+/**
+ * The platform-free app end to end, with real parts (broker simulator over HTTP, real adapters,
+ * JSON settings file, real .env exports, real keychain) and recording fakes for what only Electron
+ * can do: the tray, IPC error mapping, Copy token, pause, start at login, power events.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { H, M, ist, keyringAvailable, requireKeyringInCi, startTestApp } from './app-kit';
+
+requireKeyringInCi();
+
+describe.skipIf(!keyringAvailable)('TokenTray app', () => {
+  it('re-renders the tray on the minute and on changes only, with no per-second timer', async () => {
+    const h = await startTestApp({ start: ist('2026-12-08T10:00') }); // Tue, a trading day
+    const setTimer = vi.spyOn(h.clock, 'setTimer');
+    const first = h.app.stats.trayRenders;
+    expect(first).toBe(1);
+    expect(h.tray.last).toMatchObject({ icon: 'none', title: '' });
+
+    // Nothing changes without accounts: ten minute ticks, no redraw.
+    await h.advance(10 * M);
+    expect(h.app.stats.trayRenders).toBe(first);
+
+    await h.addAccount('upstox');
+    await h.login('upstox-main');
+    expect(h.tray.last).toMatchObject({ icon: 'valid', title: '17h 20m' }); // until 03:30
+    const afterLogin = h.app.stats.trayRenders;
+    setTimer.mockClear();
+
+    await h.advance(H);
+    // One redraw per minute (the countdown changes every minute), none in between.
+    expect(h.app.stats.trayRenders - afterLogin).toBe(60);
+    expect(h.tray.last?.title).toBe('16h 20m');
+    // Timers armed in that hour: the scheduler's (≤ 60 s each) and the tray ticker's, ≈ 2 a minute.
+    expect(setTimer.mock.calls.length).toBeLessThanOrEqual(125);
+    const delays = setTimer.mock.calls.map(([ms]) => ms);
+    expect(delays.filter((ms) => ms < 1_000)).toEqual([]);
+    expect(h.clock.pendingTimers).toBe(2);
+    // The ticker is armed on the wall-clock minute: every redraw happened at hh:mm:00.000.
+    expect(h.clock.now().getTime() % M).toBe(0);
+  });
+
+  it('maps command failures to { ok: false, error } in words, never leaking a secret', async () => {
+    let decision: 'login' | 'cancel' = 'cancel';
+    const h = await startTestApp({ start: ist('2026-12-08T10:00'), decision: () => decision });
+    await h.addAccount('upstox');
+    const secret = h.sim.app('upstox').apiSecret;
+
+    expect(await h.app.ipc['account:login']({ id: 'nobody' })).toEqual({
+      ok: false,
+      error: 'No account "nobody": it may have been removed.',
+    });
+    expect(await h.app.ipc['account:refresh']({ id: 'upstox-main' })).toEqual({
+      ok: false,
+      error: 'Upstox tokens can only be renewed by logging in: click Log in.',
+    });
+    const cancelled = await h.app.ipc['account:login']({ id: 'upstox-main' });
+    expect(cancelled).toMatchObject({ ok: false });
+    expect(!cancelled.ok && cancelled.error).toMatch(/cancelled.*Click Log in to try again/);
+
+    // The broker refuses the exchange: the message says what to do, without the secret.
+    decision = 'login';
+    h.sim.inject({ path: '/v2/login/authorization/token', fault: { kind: 'status', status: 503 } });
+    const down = await h.app.ipc['account:login']({ id: 'upstox-main' });
+    expect(down.ok).toBe(false);
+    expect(JSON.stringify(down)).not.toContain(secret);
+    expect(h.botToken('upstox-main')).toBeUndefined();
+
+    // Schema failures name the field.
+    const bad = await h.app.ipc['account:save']({
+      config: { ...h.app.service.getAccount('upstox-main')!, apiKey: '  ' },
+    });
+    expect(bad).toEqual({
+      ok: false,
+      error:
+        'The request was not valid (config.apiKey: paste the API key / App ID from the broker).',
+    });
+    const badPrefs = await h.app.ipc['preferences:save']({
+      ...h.app.service.getPreferences(),
+      morningReminder: '8:30',
+    });
+    expect(badPrefs).toMatchObject({ ok: false });
+    expect(!badPrefs.ok && badPrefs.error).toContain('use 24-hour HH:MM');
+
+    // A port that throws a raw Error (which may quote anything) becomes a generic message.
+    h.shell.showInFolder = () => Promise.reject(new Error(`EACCES /home/me/${secret}`));
+    const folder = await h.app.ipc['account:open-export-folder']({ id: 'upstox-main' });
+    expect(folder).toEqual({
+      ok: false,
+      error:
+        'Something unexpected went wrong. Check the log file (Help → Open log folder) and try again.',
+    });
+    expect(h.logger.lines.join('\n')).not.toContain(secret);
+  });
+
+  it('answers every query channel', async () => {
+    const h = await startTestApp({ start: ist('2026-12-08T10:00') });
+    await h.addAccount('kite');
+    await h.login('kite-main');
+    const token = h.botToken('kite-main')!;
+
+    const snapshot = await h.app.ipc['snapshot:get']({});
+    expect(snapshot.accounts.map((a) => [a.id, a.status])).toEqual([['kite-main', 'valid']]);
+    expect(JSON.stringify(snapshot)).not.toContain(token);
+    expect((await h.app.ipc['preferences:get']({})).morningReminder).toBe('08:30');
+    const activity = await h.app.ipc['activity:list']({ id: 'kite-main' });
+    expect(activity.map((e) => e.message)).toContain(
+      'Logged in as Simulated Kite User; token valid until 06:00 IST, Wed 9 Dec',
+    );
+    expect(JSON.stringify(activity)).not.toContain(token);
+
+    expect(await h.app.ipc['account:open-export-folder']({ id: 'kite-main' })).toEqual({
+      ok: true,
+    });
+    expect(h.shell.calls).toContain(`showInFolder ${h.dir}/kite-main.env`);
+    h.shell.chooseResult = '/home/me/bot/.env';
+    expect(await h.app.ipc['dialog:choose-env-file']({ suggestedName: '.env' })).toEqual({
+      path: '/home/me/bot/.env',
+    });
+    expect(await h.app.ipc['account:validate']({ id: 'kite-main' })).toEqual({ ok: true });
+    expect(await h.app.ipc['account:forget']({ id: 'kite-main' })).toEqual({ ok: true });
+    expect((await h.app.ipc['snapshot:get']({})).accounts).toEqual([]);
+  });
+
+  it('Copy token clears the clipboard after 60 s, only if it still holds the token', async () => {
+    const h = await startTestApp({ start: ist('2026-12-08T10:00') });
+    await h.addAccount('upstox');
+    await h.login('upstox-main');
+    const token = h.botToken('upstox-main')!;
+
+    await h.app.handleTrayAction({ kind: 'copy-token', accountId: 'upstox-main' });
+    await h.app.whenIdle();
+    expect(h.clipboard.text).toBe(token);
+    await h.advance(59_000);
+    expect(h.clipboard.text).toBe(token);
+    await h.advance(1_000);
+    expect(h.clipboard.text).toBe('');
+
+    await h.app.handleTrayAction({ kind: 'copy-token', accountId: 'upstox-main' });
+    await h.app.whenIdle();
+    h.clipboard.writeText('something the user copied');
+    await h.advance(2 * M);
+    expect(h.clipboard.text).toBe('something the user copied');
+    expect(h.logger.lines.join('\n')).not.toContain(token);
+  });
+
+  it('pause lasts until 00:00 IST and shows in the snapshot and the tray', async () => {
+    const h = await startTestApp({ start: ist('2026-12-08T10:00') });
+    await h.app.handleTrayAction({ kind: 'pause-notifications' });
+    const until = ist('2026-12-09T00:00').toISOString();
+    expect((await h.app.ipc['snapshot:get']({})).notificationsPausedUntil).toBe(until);
+    expect(h.tray.last?.notificationsPausedUntil).toBe(until);
+
+    await h.advanceTo(ist('2026-12-09T00:01'));
+    expect((await h.app.ipc['snapshot:get']({})).notificationsPausedUntil).toBeNull();
+    expect(h.tray.last?.notificationsPausedUntil).toBeNull();
+
+    await h.app.handleTrayAction({ kind: 'pause-notifications' });
+    await h.app.handleTrayAction({ kind: 'resume-notifications' });
+    expect(h.tray.last?.notificationsPausedUntil).toBeNull();
+  });
+
+  it('start at login: saved, applied to the OS, shown in the tray', async () => {
+    const h = await startTestApp({ start: ist('2026-12-08T10:00') });
+    await h.app.handleTrayAction({ kind: 'set-start-at-login', enabled: true });
+    expect(h.shell.startAtLogin).toBe(true);
+    expect(h.app.service.getPreferences().startAtLogin).toBe(true);
+    expect(h.tray.last?.startAtLogin).toBe(true);
+    await h.app.handleTrayAction({ kind: 'quit' });
+    expect(h.shell.calls.at(-1)).toBe('quit');
+    expect(h.clock.pendingTimers).toBe(0);
+  });
+
+  it('on resume it re-checks tokens with the broker: a session ended elsewhere turns red', async () => {
+    const h = await startTestApp({ start: ist('2026-12-08T10:00') });
+    await h.addAccount('kite');
+    await h.login('kite-main');
+    h.app.handlePowerEvent('suspend');
+    h.clock.suspend(2 * H);
+    h.sim.revokeAll('kite'); // the user logged in to Kite Web meanwhile
+    h.app.handlePowerEvent('resume');
+    await h.app.whenIdle();
+    expect(h.tray.last).toMatchObject({ icon: 'expired', title: 'expired' });
+    expect(h.tray.last?.accounts[0]?.label).toBe('Zerodha Kite · main — rejected by the broker');
+    expect(h.notifications.shown.map((n) => n.title)).toEqual([
+      'Zerodha Kite · main: token rejected',
+    ]);
+  });
+});
