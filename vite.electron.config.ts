@@ -7,7 +7,10 @@ import pkg from './package.json' with { type: 'json' };
  * Builds the main process and the preload with Vite's library mode.
  * - `--mode main`    → dist-electron/main.js (ESM, like the package; electron-store 11 is ESM-only)
  * - `--mode preload` → dist-electron/preload.cjs (CommonJS: a sandboxed preload cannot be an ES module)
- * Dependencies stay external: electron-builder ships node_modules, and keytar is a native addon.
+ * Main: dependencies stay external: electron-builder ships node_modules, and keytar is a native addon.
+ * Preload: everything but `electron` is bundled in. A sandboxed preload's `require` knows only
+ * `electron`, `events`, `timers` and `url` (Electron docs, "Process Sandboxing" → "Preload scripts"),
+ * so `require('zod')` there would throw and the page would get no API at all.
  */
 export default defineConfig(({ mode }) => {
   const isPreload = mode === 'preload';
@@ -15,6 +18,8 @@ export default defineConfig(({ mode }) => {
     new URL(isPreload ? './electron/preload.ts' : './electron/main.ts', import.meta.url),
   );
   return {
+    // `ssr` builds externalise node_modules by default; the preload must carry its dependencies.
+    ...(isPreload ? { ssr: { noExternal: true } } : {}),
     build: {
       outDir: fileURLToPath(new URL('./dist-electron', import.meta.url)),
       emptyOutDir: false,
@@ -28,12 +33,14 @@ export default defineConfig(({ mode }) => {
         fileName: () => (isPreload ? 'preload.cjs' : 'main.js'),
       },
       rollupOptions: {
-        external: [
-          'electron',
-          ...builtinModules,
-          ...builtinModules.map((m) => `node:${m}`),
-          ...Object.keys(pkg.dependencies),
-        ].flatMap((name) => [name, new RegExp(`^${name}/`)]),
+        external: isPreload
+          ? ['electron']
+          : [
+              'electron',
+              ...builtinModules,
+              ...builtinModules.map((m) => `node:${m}`),
+              ...Object.keys(pkg.dependencies),
+            ].flatMap((name) => [name, new RegExp(`^${name}/`)]),
       },
     },
   };

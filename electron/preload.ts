@@ -7,13 +7,9 @@
  * Built as CommonJS (dist-electron/preload.cjs): a sandboxed preload cannot be an ES module.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import {
-  API_NAMES,
-  IPC_CHANNELS,
-  SNAPSHOT_EVENT,
-  type IpcChannel,
-  type IpcResult,
-} from '../shared/ipc-contract';
+// Names only (ipc-channels.ts): the schemas stay out of the sandboxed preload bundle.
+import { API_NAMES, IPC_CHANNELS, SNAPSHOT_EVENT } from '../shared/ipc-channels';
+import type { IpcChannel, IpcResult } from '../shared/ipc-contract';
 
 type Snapshot = IpcResult<'snapshot:get'>;
 
@@ -22,7 +18,7 @@ function invoker(channel: IpcChannel) {
   return (request?: unknown) => ipcRenderer.invoke(channel, request ?? {}) as Promise<never>;
 }
 
-// Shaped as TokenTrayApi: API_NAMES is checked against it by the compiler in shared/ipc-contract.ts.
+// Shaped as TokenTrayApi: API_NAMES is checked against it by the compiler in shared/ipc-channels.ts.
 const api: Record<string, unknown> = {};
 for (const channel of IPC_CHANNELS) api[API_NAMES[channel]] = invoker(channel);
 api.onSnapshot = (listener: (snapshot: Snapshot) => void) => {

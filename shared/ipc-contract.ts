@@ -62,10 +62,8 @@ export type IpcChannel = keyof typeof ipcContract;
 export type IpcRequest<C extends IpcChannel> = z.input<(typeof ipcContract)[C]['request']>;
 export type IpcResult<C extends IpcChannel> = z.infer<(typeof ipcContract)[C]['result']>;
 
-/** Main → renderer push channel: a new snapshot. */
-export const SNAPSHOT_EVENT = 'snapshot:changed';
-
-export const IPC_CHANNELS = Object.keys(ipcContract) as IpcChannel[];
+// Channel and function names live in ipc-channels.ts (schema-free, for the preload bundle).
+export { API_NAMES, IPC_CHANNELS, SNAPSHOT_EVENT } from './ipc-channels';
 
 /**
  * The API the preload exposes on `window.tokentray`. Renderer code and the demo bridge both implement
@@ -88,18 +86,3 @@ export interface TokenTrayApi {
   /** Subscribes to snapshots pushed by main; returns the unsubscribe function. */
   onSnapshot(listener: (snapshot: IpcResult<'snapshot:get'>) => void): () => void;
 }
-
-/** Which preload function serves which channel: one name per channel, checked by the compiler. */
-export const API_NAMES: Readonly<Record<IpcChannel, Exclude<keyof TokenTrayApi, 'onSnapshot'>>> = {
-  'snapshot:get': 'getSnapshot',
-  'account:login': 'login',
-  'account:refresh': 'refresh',
-  'account:validate': 'validate',
-  'account:forget': 'forget',
-  'account:save': 'saveAccount',
-  'account:open-export-folder': 'openExportFolder',
-  'dialog:choose-env-file': 'chooseEnvFile',
-  'preferences:get': 'getPreferences',
-  'preferences:save': 'savePreferences',
-  'activity:list': 'listActivity',
-};

@@ -62,9 +62,10 @@ export interface NotificationPort {
   withdraw(id: string): void;
 }
 
+/** The system clipboard; async because Electron's clipboard API is (electron.d.ts, Clipboard). */
 export interface ClipboardPort {
-  readText(): string;
-  writeText(text: string): void;
+  readText(): Promise<string>;
+  writeText(text: string): Promise<void>;
 }
 
 /** OS integration the dashboard's commands need. */

@@ -229,12 +229,17 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
 
   async function copyToken(accountId: string): Promise<void> {
     const token = await service.readAccessToken(accountId);
-    deps.clipboard.writeText(token);
+    await deps.clipboard.writeText(token);
     if (clipboardTimer !== undefined) clock.cancelTimer(clipboardTimer);
     clipboardTimer = clock.setTimer(CLIPBOARD_CLEAR_MS, () => {
       clipboardTimer = undefined;
       // Only our token: whatever the user copied since is theirs.
-      if (deps.clipboard.readText() === token) deps.clipboard.writeText('');
+      track(
+        (async () => {
+          if ((await deps.clipboard.readText()) === token) await deps.clipboard.writeText('');
+        })(),
+        'clear clipboard',
+      );
     });
   }
 

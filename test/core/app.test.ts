@@ -137,7 +137,7 @@ describe.skipIf(!keyringAvailable)('TokenTray app', () => {
 
     await h.app.handleTrayAction({ kind: 'copy-token', accountId: 'upstox-main' });
     await h.app.whenIdle();
-    h.clipboard.writeText('something the user copied');
+    await h.clipboard.writeText('something the user copied');
     await h.advance(2 * M);
     expect(h.clipboard.text).toBe('something the user copied');
     expect(h.logger.lines.join('\n')).not.toContain(token);

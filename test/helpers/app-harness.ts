@@ -86,12 +86,13 @@ export class RecordingTray implements TrayPort {
 export class MemoryClipboard implements ClipboardPort {
   text = '';
   readonly writes: string[] = [];
-  readText(): string {
-    return this.text;
+  readText(): Promise<string> {
+    return Promise.resolve(this.text);
   }
-  writeText(text: string): void {
+  writeText(text: string): Promise<void> {
     this.text = text;
     this.writes.push(text);
+    return Promise.resolve();
   }
 }
 

@@ -1,0 +1,68 @@
+/**
+ * ShellPort (core/app-ports.ts) over Electron's dialog and shell.
+ *
+ * - chooseEnvFile: a Save dialog, because the .env file may not exist yet. TokenTray rewrites only its
+ *   own lines in an existing file (core/export), which the dialog's message says where the OS shows
+ *   one (macOS); hidden files are shown, since `.env` is one.
+ * - showInFolder: `shell.showItemInFolder` selects the file in the file manager; when the file is not
+ *   there yet, its folder is opened instead (`shell.openPath`).
+ * - openDashboard / setStartAtLogin / quit: handed in by main.ts, which owns those objects.
+ */
+import { dialog, shell, type BrowserWindow, type SaveDialogOptions } from 'electron';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute } from 'node:path';
+import type { ShellPort } from '../core/app-ports';
+import { TokenTrayError } from '../core/errors';
+
+export interface ElectronShellOptions {
+  /** The dashboard window, as the dialogs' parent (null: no parent). */
+  readonly parentWindow: () => BrowserWindow | null;
+  readonly openDashboard: () => void;
+  readonly setStartAtLogin: (enabled: boolean) => void;
+  readonly quit: () => void;
+}
+
+export function createElectronShell(options: ElectronShellOptions): ShellPort {
+  return {
+    async chooseEnvFile(suggestedName) {
+      const dialogOptions: SaveDialogOptions = {
+        title: 'Choose the .env file your bot reads',
+        buttonLabel: 'Use this file',
+        defaultPath: suggestedName ?? '.env',
+        message:
+          'TokenTray updates only its own lines in this file; everything else stays as it is.',
+        nameFieldLabel: 'File',
+        filters: [
+          { name: 'Environment files', extensions: ['env'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+        properties: ['showHiddenFiles', 'createDirectory', 'dontAddToRecent'],
+      };
+      const parent = options.parentWindow();
+      const result = parent
+        ? await dialog.showSaveDialog(parent, dialogOptions)
+        : await dialog.showSaveDialog(dialogOptions);
+      if (result.canceled || !result.filePath) return null;
+      return result.filePath;
+    },
+    async showInFolder(path) {
+      if (!isAbsolute(path)) {
+        throw new TokenTrayError('config', `Cannot show ${path}: it is not a full path.`);
+      }
+      if (existsSync(path)) {
+        shell.showItemInFolder(path);
+        return;
+      }
+      const error = await shell.openPath(dirname(path));
+      if (error) {
+        throw new TokenTrayError(
+          'export',
+          `Could not open the folder ${dirname(path)}: ${error}. It may not exist yet; TokenTray creates the file on the next login.`,
+        );
+      }
+    },
+    openDashboard: () => options.openDashboard(),
+    setStartAtLogin: (enabled) => options.setStartAtLogin(enabled),
+    quit: () => options.quit(),
+  };
+}
