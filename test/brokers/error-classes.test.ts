@@ -67,6 +67,27 @@ describe.each(BROKER_IDS)('%s error classes', (broker) => {
     if (kind === 'rate-limited') expect(err.details.retryAfterMs).toBe(30_000);
   });
 
+  it.each([401, 403])(
+    'validate: an HTML %i (a WAF or proxy, not the broker) is bad-response, not a rejected token',
+    async (status) => {
+      h.sim.inject({
+        path: PROFILE_PATH[broker],
+        fault: {
+          kind: 'reply',
+          status,
+          headers: { 'Content-Type': 'text/html' },
+          text: '<html><body>Access denied</body></html>',
+        },
+      });
+      const err = await rejection(once[broker].validate(apiKey, token));
+      expect(err.kind).toBe('bad-response');
+      expect(err.details.status).toBe(status);
+      expect(err.message).toMatch(new RegExp(`HTTP ${status}, not JSON`));
+      // The broker itself still accepts the token.
+      await expect(once[broker].validate(apiKey, token)).resolves.toBeDefined();
+    },
+  );
+
   it('validate: a success body without the fields we need is bad-response naming the field', async () => {
     h.sim.inject({
       path: PROFILE_PATH[broker],

@@ -178,6 +178,16 @@ describe('FYERS adapter against the simulator', () => {
     expect(h.sleeps).toEqual([]);
   });
 
+  it('a null message does not hide the code: HTTP 200 {s:"error", code:-8, message:null} → expired', async () => {
+    const { creds, tokens } = await loggedIn();
+    h.sim.inject({
+      path: '/api/v3/profile',
+      fault: { kind: 'reply', status: 200, json: { s: 'error', code: -8, message: null } },
+    });
+    const err = await rejection(h.adapters.fyers.validate(creds.apiKey, tokens.accessToken));
+    expect(err).toMatchObject({ kind: 'expired', details: { status: 200, brokerCode: '-8' } });
+  });
+
   it('a wrong secret → -371 bad-credentials; a reused auth_code → login-failed', async () => {
     const creds = credentialsOf(h.sim, 'fyers');
     const wrong = await rejection(

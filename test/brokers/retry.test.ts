@@ -128,6 +128,59 @@ describe('retries over real HTTP', () => {
     expect(h.sleeps).toEqual([]);
   });
 
+  it('reads Retry-After as an HTTP date (all three RFC 9110 forms, GMT whatever the local zone)', async () => {
+    const { creds, tokens } = await tokenFor('kite');
+    // T0 is 04:30:00 GMT; each date is 20 s later. asctime has no zone but means GMT, and an IST
+    // machine must not read it as 04:30:20 IST (already past → "retry now").
+    const dates = [
+      'Tue, 10 Mar 2026 04:30:20 GMT',
+      'Tuesday, 10-Mar-26 04:30:20 GMT',
+      'Tue Mar 10 04:30:20 2026',
+    ];
+    const tz = process.env.TZ;
+    process.env.TZ = 'Asia/Kolkata';
+    try {
+      for (const date of dates) {
+        h.sim.inject({
+          path: PROFILE_PATH.kite,
+          fault: { kind: 'reply', status: 429, headers: { 'Retry-After': date }, json: {} },
+        });
+        await h.adapters.kite.validate(creds.apiKey, tokens.accessToken);
+      }
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+    expect(h.sleeps).toEqual([20_000, 20_000, 20_000]);
+  });
+
+  it('a Retry-After that is neither delta-seconds nor an HTTP date is no hint at all', async () => {
+    // Date.parse accepts "1.5", "-1" and "1,2" as dates long past, which would mean "retry now".
+    const { creds, tokens } = await tokenFor('upstox');
+    for (const bad of ['1.5', '-1', '1,2', 'soon']) {
+      h.sim.inject({
+        path: PROFILE_PATH.upstox,
+        fault: { kind: 'reply', status: 429, headers: { 'Retry-After': bad }, json: {} },
+      });
+      await h.adapters.upstox.validate(creds.apiKey, tokens.accessToken);
+    }
+    // Upstox falls back to the usual backoff…
+    expect(h.sleeps).toEqual([375, 375, 375, 375]);
+    // …and FYERS, which only waits out a real hint (day-long block), does not retry.
+    const fyers = await tokenFor('fyers');
+    h.sim.inject({
+      path: PROFILE_PATH.fyers,
+      fault: { kind: 'reply', status: 429, headers: { 'Retry-After': '1.5' }, json: {} },
+    });
+    const err = await rejection(
+      h.adapters.fyers.validate(fyers.creds.apiKey, fyers.tokens.accessToken),
+    );
+    expect(err.kind).toBe('rate-limited');
+    expect(err.details.retryAfterMs).toBeUndefined();
+    expect(h.sim.requestsTo('GET', PROFILE_PATH.fyers)).toHaveLength(1);
+    expect(h.sleeps).toHaveLength(4);
+  });
+
   it('Upstox/Kite retry a 429 without Retry-After; FYERS does not (day-long block)', async () => {
     for (const broker of ['upstox', 'kite'] as const) {
       const { creds, tokens } = await tokenFor(broker);

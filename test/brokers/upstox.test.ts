@@ -59,6 +59,22 @@ describe('Upstox adapter against the simulator', () => {
     expect(h.sim.tokenStatus('upstox', tokens.accessToken)).toBe('valid');
   });
 
+  it('reads a flat token answer that also carries status: "success" (no data wrapper)', async () => {
+    const creds = credentialsOf(h.sim, 'upstox');
+    const token = 'flat-access-token-from-upstox';
+    h.sim.inject({
+      path: '/v2/login/authorization/token',
+      fault: {
+        kind: 'reply',
+        status: 200,
+        json: { status: 'success', user_id: 'SIMUP1', access_token: token, extended_token: null },
+      },
+    });
+    const tokens = await h.adapters.upstox.exchange(creds, await loginGrant(h, 'upstox'));
+    expect(tokens.accessToken).toBe(token);
+    expect(tokens.userId).toBe('SIMUP1');
+  });
+
   it('takes the JWT exp when it is earlier than the 03:30 rule', async () => {
     await h.close();
     h = await startHarness({
@@ -118,6 +134,18 @@ describe('Upstox adapter against the simulator', () => {
     expect(wrong.message).toMatch(/API key or secret.*account settings/);
     expect(h.sim.grantUsed(fresh.code)).toBe(true);
     expect(h.sim.requestsTo('POST', '/v2/login/authorization/token')).toHaveLength(3);
+  });
+
+  it('reads the error code even when the message beside it is null', async () => {
+    const creds = credentialsOf(h.sim, 'upstox');
+    const error = { errorCode: 'UDAPI100057', message: null, error_code: 'UDAPI100057' };
+    h.sim.inject({
+      path: '/v2/login/authorization/token',
+      fault: { kind: 'reply', status: 400, json: { status: 'error', errors: [error] } },
+    });
+    const err = await rejection(h.adapters.upstox.exchange(creds, await loginGrant(h, 'upstox')));
+    expect(err).toMatchObject({ kind: 'login-failed', details: { brokerCode: 'UDAPI100057' } });
+    expect(err.message).toMatch(/works once/);
   });
 
   it('maps a redirect URI mismatch at exchange to bad-credentials (UDAPI100068)', async () => {

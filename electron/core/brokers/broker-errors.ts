@@ -45,12 +45,27 @@ export function scrubText(
   return text.length > 160 ? `${text.slice(0, 157)}…` : text;
 }
 
-/** Retry-After as milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+/**
+ * The three HTTP-date forms (RFC 9110 §5.6.7): IMF-fixdate, obsolete RFC 850, asctime. Date.parse
+ * alone is far too lenient ("1.5", "-1" and "1,2" all parse as dates in the past, i.e. "retry now").
+ */
+const IMF_FIXDATE = /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const RFC850_DATE = /^[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT$/;
+const ASCTIME_DATE = /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
+
+/**
+ * Retry-After as milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). Anything else is
+ * not a hint at all (undefined), so the caller's own rules apply instead of an immediate retry.
+ */
 export function retryAfterMs(headers: Headers, now: Date): number | undefined {
   const raw = headers.get('retry-after')?.trim();
   if (!raw) return undefined;
   if (/^\d+$/.test(raw)) return Number(raw) * 1000;
-  const at = Date.parse(raw);
+  let at: number;
+  if (IMF_FIXDATE.test(raw) || RFC850_DATE.test(raw)) at = Date.parse(raw);
+  // asctime carries no zone but means GMT; Date.parse would read it as local time.
+  else if (ASCTIME_DATE.test(raw)) at = Date.parse(`${raw} GMT`);
+  else return undefined;
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now.getTime());
 }

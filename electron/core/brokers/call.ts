@@ -102,6 +102,13 @@ export function createAdapterContext(deps: ContextDeps): AdapterContext {
     if (res.status >= 300 && res.status < 400) {
       throw badResponseError(label, op, `a redirect, HTTP ${res.status}`, res.status);
     }
+    // Every broker reports errors as a JSON object (brokers.md §2, §3, §4). A 4xx with an HTML or
+    // text body came from something in between (a WAF, proxy or captive portal): it says nothing
+    // about the token, so it must not be read as the broker rejecting it ("revoked at once").
+    const isObject = typeof res.json === 'object' && res.json !== null;
+    if (res.status >= 400 && !isObject && res.text.trim() !== '') {
+      throw badResponseError(label, op, `HTTP ${res.status}, not JSON`, res.status);
+    }
   }
 
   async function attempt<T>(spec: CallSpec<T>, n: number): Promise<T> {

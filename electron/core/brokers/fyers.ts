@@ -71,10 +71,11 @@ const profileResponseSchema = z.object({
 
 const logoutResponseSchema = z.object(okBase);
 
+/** Field by field: a null message must not hide the `s` and `code` beside it. */
 const errorBodySchema = z.object({
-  s: z.string().optional(),
-  code: z.number().optional(),
-  message: z.string().optional(),
+  s: z.string().optional().catch(undefined),
+  code: z.number().optional().catch(undefined),
+  message: z.string().optional().catch(undefined),
 });
 
 export function fyersBrokerCode(json: unknown): string | undefined {

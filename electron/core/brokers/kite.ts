@@ -50,8 +50,9 @@ const logoutResponseSchema = z.object({ status: z.literal('success') });
 
 /** `{"status":"error","message":…,"error_type":…}` (brokers.md §3 [K5]). */
 const errorBodySchema = z.object({
-  error_type: z.string().optional(),
-  message: z.string().optional(),
+  error_type: z.string().optional().catch(undefined),
+  // A null message must not hide the error_type beside it.
+  message: z.string().optional().catch(undefined),
 });
 
 export function kiteBrokerCode(json: unknown): string | undefined {

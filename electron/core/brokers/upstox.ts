@@ -37,13 +37,12 @@ const tokenFields = z.object({
  * doc/reality mismatch in the wrapper alone does not break logins; the fields are checked either way
  * (and a missing one is named by its own path).
  */
-const tokenResponseSchema = z.preprocess(
-  (v) =>
-    typeof v === 'object' && v !== null && (v as Record<string, unknown>)['status'] === 'success'
-      ? (v as Record<string, unknown>)['data']
-      : v,
-  tokenFields,
-);
+const tokenResponseSchema = z.preprocess((v) => {
+  if (typeof v !== 'object' || v === null) return v;
+  const { status, data } = v as Record<string, unknown>;
+  // A flat answer may carry `status: "success"` too: unwrap only a real {status, data: {…}} wrapper.
+  return status === 'success' && typeof data === 'object' && data !== null ? data : v;
+}, tokenFields);
 
 const profileResponseSchema = z.object({
   status: z.literal('success'),
@@ -56,10 +55,11 @@ const logoutResponseSchema = z.object({ status: z.literal('success') });
 const errorBodySchema = z.object({
   errors: z
     .array(
+      // A null or odd-typed field must not hide the rest (e.g. the code behind a null message).
       z.object({
-        errorCode: z.string().optional(),
-        error_code: z.string().optional(),
-        message: z.string().optional(),
+        errorCode: z.string().optional().catch(undefined),
+        error_code: z.string().optional().catch(undefined),
+        message: z.string().optional().catch(undefined),
       }),
     )
     .min(1),
