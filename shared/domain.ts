@@ -200,7 +200,8 @@ export type ActivityEntry = z.infer<typeof activityEntrySchema>;
 /** Masks a token for display: first 4 and last 4 characters, never more than a third of it. */
 export function maskToken(token: string | undefined | null): string | null {
   if (!token) return null;
-  if (token.length < 16) return '••••';
+  // 8 shown characters are at most a third of the token from 24 characters on.
+  if (token.length < 24) return '••••';
   return `${token.slice(0, 4)}…${token.slice(-4)}`;
 }
 

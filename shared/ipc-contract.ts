@@ -5,15 +5,44 @@
  */
 import { z } from 'zod';
 import {
+  accountConfigSchema,
   accountIdSchema,
   accountInputSchema,
   activityEntrySchema,
+  DEFAULT_ACCOUNT_THRESHOLDS,
+  envExportTargetSchema,
+  jsonExportTargetSchema,
   preferencesSchema,
   snapshotSchema,
+  thresholdsSchema,
 } from './domain';
 
 const idRequest = z.object({ id: accountIdSchema }).strict();
 const empty = z.object({}).strict();
+
+/**
+ * Requests are strict at every level: a key the contract does not name is refused with its name, not
+ * silently dropped (a misspelt `storePIN` would otherwise save as "off" and say "saved"). The domain
+ * schemas themselves stay lenient, because the settings file may carry keys of other versions.
+ */
+const strictAccountInput = accountInputSchema
+  .extend({
+    config: accountConfigSchema
+      .extend({
+        exportTargets: z
+          .array(
+            z.discriminatedUnion('kind', [
+              envExportTargetSchema.strict(),
+              jsonExportTargetSchema.strict(),
+            ]),
+          )
+          .max(10)
+          .default([]),
+        thresholds: thresholdsSchema.strict().default(DEFAULT_ACCOUNT_THRESHOLDS),
+      })
+      .strict(),
+  })
+  .strict();
 
 /** Every command answers with this: ok, or a message that says what to do. */
 export const commandResultSchema = z.discriminatedUnion('ok', [
@@ -39,14 +68,14 @@ export const ipcContract = {
   },
   'account:validate': { request: idRequest, result: commandResultSchema },
   'account:forget': { request: idRequest, result: commandResultSchema },
-  'account:save': { request: accountInputSchema, result: commandResultSchema },
+  'account:save': { request: strictAccountInput, result: commandResultSchema },
   'account:open-export-folder': { request: idRequest, result: commandResultSchema },
   'dialog:choose-env-file': {
     request: z.object({ suggestedName: z.string().max(100).optional() }).strict(),
     result: z.object({ path: z.string().nullable() }),
   },
   'preferences:get': { request: empty, result: preferencesSchema },
-  'preferences:save': { request: preferencesSchema, result: commandResultSchema },
+  'preferences:save': { request: preferencesSchema.strict(), result: commandResultSchema },
   'activity:list': {
     request: z
       .object({

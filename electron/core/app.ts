@@ -85,10 +85,15 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
   const stats = { trayRenders: 0 };
   let started: Promise<void> | undefined;
   let running = false;
+  /** stop() ran: a start() still loading settings must not arm anything afterwards. */
+  let stopped = false;
   let lastModel: TrayModel | undefined;
   let ticker: unknown;
-  let clipboardTimer: unknown;
+  /** The token "Copy token" put on the clipboard, until it is cleared (or the user replaced it). */
+  let copied: { token: string; timer: unknown; deadline: number } | undefined;
   let recomputeQueued = false;
+  /** Auto-refreshes that fell due while their account was being validated: run once it is free. */
+  const refreshWhenFree = new Set<string>();
 
   /** Keeps a background task's promise so whenIdle() can wait for it; it never rejects. */
   function track(task: Promise<unknown>, what: string): void {
@@ -125,7 +130,9 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
     const now = clock.now();
     for (const batch of batches) {
       const view = snapshot.accounts.find((a) => a.id === batch.accountId);
-      if (!view || view.busy !== null) continue;
+      // A login or refresh in progress renews the token anyway; a validation (resume, unlock, the
+      // user's click) does not: the refresh waits for it instead of being lost (its event fired).
+      if (!view || (view.busy !== null && view.busy !== 'validate')) continue;
       const kinds = new Set(batch.events.map((e) => e.kind));
       // At the morning reminder, an auto-refresh account gets one more silent try before we ask
       // the user (the 06:05 refresh may have met a broker that was down).
@@ -135,7 +142,9 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
         view.canRefresh &&
         view.hasPin &&
         !isUsable(statusNow(view, now));
-      if (kinds.has('auto-refresh') || retryAtReminder) autoRefresh(view.id);
+      if (!kinds.has('auto-refresh') && !retryAtReminder) continue;
+      if (view.busy === 'validate') refreshWhenFree.add(view.id);
+      else autoRefresh(view.id);
     }
     // After the refreshes above started: the notifier then sees those accounts as busy.
     notifier.handleBatches(batches);
@@ -189,8 +198,24 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
     });
   }
 
+  /** Starts the auto-refreshes that waited for a validation to end (after the current publish). */
+  function runWaitingRefreshes(snapshot: Snapshot): void {
+    for (const id of [...refreshWhenFree]) {
+      const view = snapshot.accounts.find((a) => a.id === id);
+      if (view?.busy === 'validate') continue;
+      refreshWhenFree.delete(id);
+      // Started after the publish that freed the account has reached every listener.
+      if (view) {
+        queueMicrotask(() => {
+          if (running) autoRefresh(id);
+        });
+      }
+    }
+  }
+
   function onSnapshot(snapshot: Snapshot): void {
     queueRecompute();
+    runWaitingRefreshes(snapshot);
     notifier.reconcile(snapshot);
     render();
     for (const listener of snapshotListeners) {
@@ -230,17 +255,30 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
   async function copyToken(accountId: string): Promise<void> {
     const token = await service.readAccessToken(accountId);
     await deps.clipboard.writeText(token);
-    if (clipboardTimer !== undefined) clock.cancelTimer(clipboardTimer);
-    clipboardTimer = clock.setTimer(CLIPBOARD_CLEAR_MS, () => {
-      clipboardTimer = undefined;
-      // Only our token: whatever the user copied since is theirs.
-      track(
-        (async () => {
-          if ((await deps.clipboard.readText()) === token) await deps.clipboard.writeText('');
-        })(),
-        'clear clipboard',
-      );
-    });
+    if (copied) clock.cancelTimer(copied.timer);
+    copied = {
+      token,
+      deadline: clock.now().getTime() + CLIPBOARD_CLEAR_MS,
+      timer: clock.setTimer(CLIPBOARD_CLEAR_MS, clearClipboard),
+    };
+  }
+
+  /**
+   * Takes our token off the clipboard, only if it is still there: whatever the user copied since is
+   * theirs. Runs 60 s after the copy, and earlier when that minute has passed on the wall clock while
+   * the timer stood still (suspend), or when TokenTray quits: the token must not outlive its minute.
+   */
+  function clearClipboard(): void {
+    if (!copied) return;
+    const { token, timer } = copied;
+    copied = undefined;
+    clock.cancelTimer(timer);
+    track(
+      (async () => {
+        if ((await deps.clipboard.readText()) === token) await deps.clipboard.writeText('');
+      })(),
+      'clear clipboard',
+    );
   }
 
   async function savePreferences(preferences: Preferences): Promise<void> {
@@ -258,6 +296,7 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
 
   async function start(): Promise<void> {
     await service.init();
+    if (stopped) return; // quit while the settings were loading
     running = true;
     unsubscribers.push(service.subscribe(onSnapshot));
     unsubscribers.push(service.onNotice((notice) => notifier.handleNotice(notice)));
@@ -275,11 +314,12 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
   }
 
   function stop(): void {
+    stopped = true;
     running = false;
     scheduler.stop();
-    for (const timer of [ticker, clipboardTimer]) if (timer !== undefined) clock.cancelTimer(timer);
+    if (ticker !== undefined) clock.cancelTimer(ticker);
     ticker = undefined;
-    clipboardTimer = undefined;
+    clearClipboard();
     for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
   }
 
@@ -351,6 +391,7 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
 
     handlePowerEvent(event: PowerEvent): void {
       logger.info('power event', { event });
+      if (copied && clock.now().getTime() >= copied.deadline) clearClipboard();
       if (!running || event === 'suspend') return;
       // Timers stood still while asleep and the wall clock may have jumped: re-plan now (missed
       // events fire as one batch per account), re-check tokens (a broker may have ended sessions

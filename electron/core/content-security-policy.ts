@@ -3,7 +3,7 @@
  * page. renderer/index.html carries the same policy in a <meta> element (so the page is strict even
  * when opened some other way, e.g. the browser tests); the header adds what a <meta> policy cannot
  * express: `frame-ancestors` (browsers ignore it in <meta>). When both are present the browser
- * enforces both, so the effective policy is the stricter of the two. test/policy/csp.test.ts keeps
+ * enforces both, so the effective policy is the stricter of the two. test/policy/app-url.test.ts keeps
  * this in step with the <meta> element.
  */
 

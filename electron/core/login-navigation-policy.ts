@@ -68,6 +68,12 @@ export function decideLoginNavigation(
 
   switch (kind) {
     case 'main-frame': {
+      // blob: and filesystem: URLs carry the origin of the page that made them
+      // (`new URL('blob:https://kite.zerodha.com/…').origin` is the broker's), but their content is
+      // whatever that page put in them: a top-level page must be a real http(s) page of the broker.
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+        return block(`${describeTarget(url)} is not one of the broker's login pages`);
+      }
       // Origins compare after WHATWG normalisation (host case, default ports), both sides.
       const allowed = request.allowedOrigins.some((o) => parse(o)?.origin === u.origin);
       if (!allowed || u.origin === 'null') {

@@ -52,6 +52,12 @@ export interface FiredBatch {
 /** Returns every event of the accounts' current tokens, past and future; the scheduler dedups. */
 export type Planner = (now: Date) => readonly PlannedEvent[];
 
+/**
+ * How long a fired key is remembered after its instant once the planner no longer lists it. Longer
+ * than anything the planner lists from the past (morning reminders up to half a day back).
+ */
+export const FIRED_RETENTION_MS = 2 * 86_400_000;
+
 export interface SchedulerOptions {
   readonly maxSleepMs?: number;
   /** An event that fires later than this counts as missed (merged). Default 2 s. */
@@ -66,7 +72,8 @@ export interface SchedulerStats {
 
 export class Scheduler {
   private timer: unknown = undefined;
-  private readonly fired = new Set<string>();
+  /** Keys already fired → their instant (ms), kept a while even when the planner drops them. */
+  private readonly fired = new Map<string, number>();
   private since: number | undefined;
   private running = false;
   private readonly maxSleepMs: number;
@@ -137,14 +144,19 @@ export class Scheduler {
         continue;
       }
       if (at < since) continue;
-      this.fired.add(event.key);
+      this.fired.set(event.key, at);
       const lateness = now - at;
       const list = due.get(event.accountId) ?? [];
       list.push({ ...event, lateness });
       due.set(event.accountId, list);
     }
-    // Keys of tokens that no longer exist can go; the rest must stay to keep "exactly once".
-    for (const key of this.fired) if (!planned.has(key)) this.fired.delete(key);
+    // Keys must stay while the planner may list them again, or "exactly once" breaks: an event can
+    // leave the plan and come back (the morning reminder is planned only while the account has no
+    // usable token: fired at 08:30, dropped by a 09:00 login, listed again by a revocation at 11:00).
+    // Keys of past events nobody plans any more go after FIRED_RETENTION_MS, to bound the memory.
+    for (const [key, at] of this.fired) {
+      if (!planned.has(key) && at < now - FIRED_RETENTION_MS) this.fired.delete(key);
+    }
 
     if (this.running) {
       const delay = Math.min(next - now, this.maxSleepMs);

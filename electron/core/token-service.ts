@@ -384,8 +384,11 @@ export class TokenService {
       await this.deps.secrets.deleteAll(accountId);
       await this.deps.settings.setTokenMeta(accountId, null);
       await this.deps.settings.deleteAccount(accountId);
+      // Gone before the command's closing snapshot: published with `busy: null`, the account would
+      // look usable again for a moment, and a scheduler wake or a click in that moment would act on
+      // an account whose secrets are already deleted (a "refresh failed" for a forgotten account).
+      this.accounts.delete(accountId);
     });
-    this.accounts.delete(accountId);
     this.note(accountId, 'info', 'Account forgotten: secrets removed from the keychain');
     this.publish(true);
   }

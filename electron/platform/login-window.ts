@@ -41,6 +41,8 @@ import { ownsNavigationPolicy } from './web-contents-guard';
 /** Chromium's net error codes that mean "we stopped it ourselves", not "the page failed". */
 const ERR_ABORTED = -3;
 const ERR_BLOCKED_BY_CLIENT = -20;
+/** No timer sleeps longer than this (the scheduler's rule). */
+const MAX_TIMER_MS = 60_000;
 
 export interface LoginWindowNavigator extends LoginNavigator {
   /** Closes every open login window (app quit); their logins end as cancelled. */
@@ -153,14 +155,25 @@ export function createLoginWindowNavigator(options: LoginWindowOptions): LoginWi
       // This window's rules (below) replace the app-wide "stay on app://" backstop.
       ownsNavigationPolicy(contents);
 
-      const timer = setTimeout(() => {
+      // The timeout is a wall-clock deadline checked at least once a minute, never one long timer:
+      // timers stand still while the machine sleeps (DESIGN.md, Scheduler), and a login window left
+      // open overnight must time out on wake, not ten awake minutes later.
+      const deadline = Date.now() + request.timeoutMs;
+      let timer: ReturnType<typeof setTimeout>;
+      const checkDeadline = (): void => {
+        const left = deadline - Date.now();
+        if (left > 0) {
+          timer = setTimeout(checkDeadline, Math.min(left, MAX_TIMER_MS));
+          return;
+        }
         finish({
           error: new TokenTrayError(
             'login-failed',
             `${label} login timed out: the login window was open for ${duration(request.timeoutMs)} without returning to TokenTray, so it was closed. Click Log in to try again; if ${label} showed an error page, check that the redirect URI registered with ${label} matches the account's exactly.`,
           ),
         });
-      }, request.timeoutMs);
+      };
+      timer = setTimeout(checkDeadline, Math.min(request.timeoutMs, MAX_TIMER_MS));
 
       const finish = (outcome: { url: string } | { error: TokenTrayError }): void => {
         if (settled) return;

@@ -31,6 +31,32 @@ describe.skipIf(!keyringAvailable)('FYERS auto-refresh', () => {
     expect(h.logger.lines.join('\n')).not.toContain(second);
   });
 
+  it('a refresh that falls due during a validation runs once the validation ends', async () => {
+    const h = await startTestApp({
+      start: ist('2026-12-08T10:00'),
+      // Tokens living 3 h make the refresh run an hour before expiry, at 12:00.
+      lifetimes: { accessTokenExpiry: { fyers: (t: Date) => new Date(t.getTime() + 3 * H) } },
+    });
+    await h.addAccount('fyers', { autoRefresh: true, pin: '1234' });
+    await h.login('fyers-main');
+    const first = h.botToken('fyers-main')!;
+    await h.advanceTo(ist('2026-12-08T11:59'));
+    // The user clicks Validate a minute before 12:00, and the broker is slow to answer.
+    h.sim.inject({ path: '/api/v3/profile', fault: { kind: 'slow', delayMs: 300 } });
+    const validation = h.app.service.validate('fyers-main');
+    expect(h.app.service.snapshot().accounts[0]?.busy).toBe('validate');
+    h.clock.advance(M); // 12:00, still validating
+    await validation;
+    await h.app.whenIdle();
+    expect(h.sim.requestsTo('POST', REFRESH_PATH).map((r) => r.at)).toEqual([
+      ist('2026-12-08T12:00'),
+    ]);
+    const second = h.botToken('fyers-main')!;
+    expect(second).not.toBe(first);
+    expect(h.sim.tokenStatus('fyers', second)).toBe('valid');
+    expect(h.notifications.shown).toEqual([]);
+  });
+
   it('a failed refresh in the day notifies at once and keeps the working token', async () => {
     const h = await startTestApp({
       start: ist('2026-12-08T10:00'),

@@ -200,6 +200,21 @@ describe.skipIf(!keyringAvailable)('notifications', () => {
     expect(h.notifications.shown).toHaveLength(2);
   });
 
+  it('one morning reminder a day: a revocation after a login does not replay the 08:30 one', async () => {
+    const h = await startTestApp({ start: ist('2026-12-08T07:00') });
+    await h.addAccount('kite'); // no token yet
+    await h.advanceTo(ist('2026-12-08T09:00'));
+    await h.login('kite-main');
+    await h.advanceTo(ist('2026-12-08T11:00'));
+    h.sim.revokeAll('kite');
+    await h.app.ipc['account:validate']({ id: 'kite-main' });
+    await h.advance(5 * M);
+    expect(titles(h)).toEqual([
+      'Zerodha Kite · main: log in for today',
+      'Zerodha Kite · main: token rejected',
+    ]);
+  });
+
   it('TokenTray started after 08:30 on a trading day reminds once about dead tokens', async () => {
     const h = await startTestApp({ start: ist('2026-12-08T07:00') });
     await h.addAccount('upstox');

@@ -3,7 +3,13 @@
  * JSON settings file, real .env exports, real keychain) and recording fakes for what only Electron
  * can do: the tray, IPC error mapping, Copy token, pause, start at login, power events.
  */
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { createTokenTrayApp } from '../../electron/core/app';
+import { createBrokerAdapters } from '../../electron/core/brokers';
+import { createFileExporter } from '../../electron/core/export/file-exporter';
+import { createJsonFileBackend } from '../../electron/core/settings/settings-backend';
+import { createSettingsStore } from '../../electron/core/settings/settings-store';
 import { H, M, ist, keyringAvailable, requireKeyringInCi, startTestApp } from './app-kit';
 
 requireKeyringInCi();
@@ -121,6 +127,21 @@ describe.skipIf(!keyringAvailable)('TokenTray app', () => {
     expect((await h.app.ipc['snapshot:get']({})).accounts).toEqual([]);
   });
 
+  it('a forgotten account never reappears idle after its secrets are gone', async () => {
+    const h = await startTestApp({ start: ist('2026-12-08T10:00') });
+    await h.addAccount('kite');
+    await h.login('kite-main');
+    const seen: (string | null)[] = [];
+    h.app.onSnapshot((s) => {
+      const view = s.accounts.find((a) => a.id === 'kite-main');
+      seen.push(view ? view.busy : 'gone');
+    });
+    expect(await h.app.ipc['account:forget']({ id: 'kite-main' })).toEqual({ ok: true });
+    expect(seen[0]).toBe('forget');
+    expect(seen.at(-1)).toBe('gone');
+    expect(seen.filter((b) => b !== 'forget' && b !== 'gone')).toEqual([]);
+  });
+
   it('Copy token clears the clipboard after 60 s, only if it still holds the token', async () => {
     const h = await startTestApp({ start: ist('2026-12-08T10:00') });
     await h.addAccount('upstox');
@@ -141,6 +162,56 @@ describe.skipIf(!keyringAvailable)('TokenTray app', () => {
     await h.advance(2 * M);
     expect(h.clipboard.text).toBe('something the user copied');
     expect(h.logger.lines.join('\n')).not.toContain(token);
+  });
+
+  it('a copied token does not outlive its minute across a suspend or a quit', async () => {
+    const h = await startTestApp({ start: ist('2026-12-08T10:00') });
+    await h.addAccount('upstox');
+    await h.login('upstox-main');
+    const token = h.botToken('upstox-main')!;
+
+    await h.app.handleTrayAction({ kind: 'copy-token', accountId: 'upstox-main' });
+    await h.app.whenIdle();
+    h.app.handlePowerEvent('suspend');
+    h.clock.suspend(2 * H); // the lid closed: timers stood still
+    h.app.handlePowerEvent('resume');
+    await h.app.whenIdle();
+    expect(h.clipboard.text).toBe('');
+
+    await h.app.handleTrayAction({ kind: 'copy-token', accountId: 'upstox-main' });
+    await h.app.whenIdle();
+    expect(h.clipboard.text).toBe(token);
+    await h.app.handleTrayAction({ kind: 'quit' });
+    await h.app.whenIdle();
+    expect(h.clipboard.text).toBe('');
+    expect(h.clock.pendingTimers).toBe(0);
+  });
+
+  it('stop() while start() is still loading leaves no timer running', async () => {
+    const h = await startTestApp({ start: ist('2026-12-08T10:00') });
+    h.app.stop();
+    const app = createTokenTrayApp({
+      clock: h.clock,
+      settings: createSettingsStore({
+        backend: createJsonFileBackend(join(h.dir, 'config.json')),
+        secrets: h.secrets,
+        logger: h.logger,
+      }),
+      secrets: h.secrets,
+      brokers: createBrokerAdapters({ baseUrls: h.sim.baseUrls, logger: h.logger }),
+      exporter: createFileExporter({ logger: h.logger }),
+      logger: h.logger,
+      navigator: h.navigator,
+      notifications: h.notifications,
+      tray: h.tray,
+      clipboard: h.clipboard,
+      shell: h.shell,
+    });
+    const starting = app.start();
+    app.stop(); // Quit while the settings are still loading
+    await starting;
+    await app.whenIdle();
+    expect(h.clock.pendingTimers).toBe(0);
   });
 
   it('pause lasts until 00:00 IST and shows in the snapshot and the tray', async () => {

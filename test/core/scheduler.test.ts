@@ -137,4 +137,27 @@ describe('Scheduler', () => {
     clock.advance(15 * H);
     expect(fired).toEqual([events[0]!.key]);
   });
+
+  it('an event that leaves the plan and comes back does not fire again (morning reminder)', () => {
+    // 08:30 reminder fires; a login drops it from the plan; a revocation at 11:00 lists it again.
+    const reminder = event('a', 'morning-reminder', new Date(start.getTime() + 30 * M));
+    let events = [reminder];
+    const clock = new FakeClock(start);
+    const fired: string[] = [];
+    const scheduler = new Scheduler(
+      clock,
+      () => events,
+      (b) => b.forEach((x) => fired.push(x.latest.key)),
+    );
+    scheduler.start();
+    clock.advance(H);
+    expect(fired).toEqual([reminder.key]);
+    events = []; // logged in: nothing to remind about
+    scheduler.recompute();
+    clock.advance(2 * H);
+    events = [reminder]; // the token was rejected: the planner lists today's reminder again
+    scheduler.recompute();
+    clock.advance(H);
+    expect(fired).toEqual([reminder.key]);
+  });
 });

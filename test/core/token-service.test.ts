@@ -7,6 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { maskToken } from '../../shared/domain';
 import { accessTokenExpiry } from '../../shared/expiry';
 import { BROKER_IDS, BROKERS, expiresAtKeyFor } from '../../shared/brokers';
 import { H, ist, keyringAvailable, requireKeyringInCi, startTestApp } from './app-kit';
@@ -30,6 +31,22 @@ function envBytes(h: AppHarness, id: string): string {
 async function keychainToken(h: AppHarness, id: string): Promise<string | null> {
   return h.secrets.get(id, 'access-token');
 }
+
+describe('maskToken', () => {
+  it('never shows more than a third of a token', () => {
+    for (let length = 1; length <= 64; length += 1) {
+      const token = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ+/'.slice(
+        0,
+        length,
+      );
+      const masked = maskToken(token) ?? '';
+      const shown = masked.replace(/[…•]/g, '').length;
+      expect(shown * 3, `${length}: ${masked}`).toBeLessThanOrEqual(length);
+    }
+    expect(maskToken('0123456789abcdefghijklmn')).toBe('0123…klmn');
+    expect(maskToken('0123456789abcdef')).toBe('••••');
+  });
+});
 
 describe.skipIf(!keyringAvailable)('TokenService: login stores, exports and shows', () => {
   it.each(BROKER_IDS)(

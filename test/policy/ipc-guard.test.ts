@@ -40,6 +40,10 @@ describe('checkSender', () => {
     ['app://other', { ...own, frameUrl: 'app://other/index.html' }, /app:\/\/other/],
     ['app:// with a port', { ...own, frameUrl: 'app://tokentray:1/index.html' }, /tokentray:1/],
     ['about:blank', { ...own, frameUrl: 'about:blank' }, /not a web origin/],
+    ['app://tokentray.evil', { ...own, frameUrl: 'app://tokentray.evil/' }, /tokentray\.evil/],
+    ['app://tokentray@evil', { ...own, frameUrl: 'app://tokentray@evil/' }, /app:\/\/evil,/],
+    ['an encoded host', { ...own, frameUrl: 'app://tokentr%61y/' }, /tokentr%61y/],
+    ['a blob: URL', { ...own, frameUrl: 'blob:app://tokentray/1' }, /not a web origin/],
   ])('refuses %s', (_name, sender, reason) => {
     const result = checkSender(sender, trusted);
     expect(result.ok).toBe(false);
@@ -66,6 +70,39 @@ describe('parseIpcRequest', () => {
       expect(r.error).toContain('config.id: an account id is');
       expect(r.error).toContain('config.broker');
     }
+  });
+
+  it('refuses keys the contract does not name, at every level, instead of dropping them', () => {
+    const config = {
+      id: 'kite-main',
+      broker: 'kite',
+      label: 'main',
+      apiKey: 'key',
+      redirectUri: 'http://127.0.0.1:5055/kite/callback',
+      exportTargets: [
+        { kind: 'env', path: '/home/me/.env', tokenKey: 'T', expiresAtKey: 'T_EXP', extra: {} },
+      ],
+      thresholds: { expiringMinutes: 180, criticalMinutes: 60, notifyMinutes: [60, 15] },
+      autoRefresh: false,
+      storePin: false,
+    };
+    expect(parseIpcRequest('account:save', { config }).ok).toBe(true);
+    for (const [request, key] of [
+      [{ config, token: 'x' }, 'token'],
+      [{ config: { ...config, storePIN: true } }, 'storePIN'],
+      [{ config: { ...config, thresholds: { ...config.thresholds, warn: 5 } } }, 'warn'],
+      [
+        { config: { ...config, exportTargets: [{ ...config.exportTargets[0], mode: 0o644 }] } },
+        'mode',
+      ],
+    ] as const) {
+      const r = parseIpcRequest('account:save', request);
+      expect(r.ok, key).toBe(false);
+      if (!r.ok) expect(r.error).toContain(`"${key}"`);
+    }
+    const prefs = parseIpcRequest('preferences:save', { morningReminder: '08:30', quiet: true });
+    expect(prefs.ok).toBe(false);
+    if (!prefs.ok) expect(prefs.error).toContain('"quiet"');
   });
 
   it('passes a valid request through parsed', () => {

@@ -72,6 +72,15 @@ describe('decideLoginNavigation', () => {
     }
   });
 
+  it('blocks blob: and filesystem: pages that carry a login origin (content made by the page)', () => {
+    for (const url of [
+      'blob:https://kite.zerodha.com/0b5c7c1e-6a0e-4c43-9a57-0d7d1f0e2d11',
+      'filesystem:https://kite.zerodha.com/temporary/login.html',
+    ]) {
+      expect(decideLoginNavigation(url, 'main-frame', input).action, url).toBe('block');
+    }
+  });
+
   it('lets frames show https pages (captcha, 2FA widgets) and blank frames, nothing else', () => {
     expect(
       decideLoginNavigation('https://www.google.com/recaptcha/x', 'sub-frame', input).action,
