@@ -120,6 +120,19 @@ describe('rewriteEnv', () => {
     }
   });
 
+  it('keeps a BOM and updates our key behind it; the next export updates both copies, adds none', () => {
+    const once = rewrite('\uFEFFUPSTOX_ACCESS_TOKEN=old\nA=1\n');
+    // python-dotenv reads line 1's key as "\uFEFFUPSTOX_ACCESS_TOKEN": it needs a copy of its own.
+    expect(once).toBe(
+      `\uFEFFUPSTOX_ACCESS_TOKEN=${TOKEN}\nA=1\nUPSTOX_ACCESS_TOKEN='${TOKEN}'\nUPSTOX_ACCESS_TOKEN_EXPIRES_AT='${EXPIRES}'\n`,
+    );
+    expect(rewrite(once)).toBe(once);
+    const twice = rewrite(once, [{ key: 'UPSTOX_ACCESS_TOKEN', value: 'next-token' }]);
+    expect(twice).toBe(once.split(TOKEN).join('next-token'));
+    expect(dotenv.parse(twice).UPSTOX_ACCESS_TOKEN).toBe('next-token');
+    expect(pythonDotenv.read(twice).get('UPSTOX_ACCESS_TOKEN')).toBe('next-token');
+  });
+
   it('leaves a file alone when the values are already there (no rewrite, no mtime churn)', () => {
     const once = rewrite('# x\nA=1');
     expect(rewrite(once)).toBe(once);

@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  chownSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -32,6 +33,7 @@ import { isTokenTrayError } from '../../electron/core/errors';
 import type { ExportPayload, Logger } from '../../electron/core/ports';
 import type { EnvExportTarget, ExportTarget } from '../../shared/domain';
 import { childScript, disposeChildScript } from './helpers/child-bundle';
+import { pythonDotenvAvailable, readWithPythonDotenv } from './helpers/python-dotenv';
 import { tempDir } from './helpers/temp-dir';
 
 afterAll(disposeChildScript);
@@ -151,6 +153,71 @@ describe('createFileExporter: .env targets', () => {
     );
   });
 
+  it('keeps a UTF-8 byte order mark, and updates a key of ours on the first line behind it', async () => {
+    const dir = tempDir();
+    const path = join(dir, '.env');
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    writeFileSync(path, Buffer.concat([bom, Buffer.from('KITE_ACCESS_TOKEN=old\nA=1\n')]));
+    await createFileExporter().export(envTarget(path, { extra: {} }), payload());
+    const bytes = readFileSync(path);
+    expect(bytes.subarray(0, 3).equals(bom)).toBe(true);
+    const text = bytes.toString('utf8');
+    // No stale token left on line 1 (a `grep | head -1` reads that one) …
+    expect(text).not.toContain('old');
+    expect(text.startsWith(`\uFEFFKITE_ACCESS_TOKEN=${TOKEN}\nA=1\n`)).toBe(true);
+    // … and both readers get the new one: python-dotenv takes the BOM into line 1's key, so the
+    // key it knows by name is also written below.
+    expect(dotenv.parse(text).KITE_ACCESS_TOKEN).toBe(TOKEN);
+    if (pythonDotenvAvailable()) {
+      const [py] = readWithPythonDotenv([text]);
+      expect(py!.values.KITE_ACCESS_TOKEN).toBe(TOKEN);
+      expect(py!.values.A).toBe('1');
+    }
+    // A BOM before anything else (the usual case) is kept and changes nothing else.
+    const other = join(dir, 'other.env');
+    writeFileSync(other, Buffer.concat([bom, Buffer.from('# bot\r\nA=1\r\n')]));
+    await createFileExporter().export(envTarget(other, { extra: {} }), payload());
+    expect(readFileSync(other, 'utf8')).toBe(
+      `\uFEFF# bot\r\nA=1\r\nKITE_ACCESS_TOKEN='${TOKEN}'\r\nKITE_ACCESS_TOKEN_EXPIRES_AT='2026-03-04T00:30:00.000Z'\r\n`,
+    );
+  });
+
+  it('writes into a folder it may write but not list (its fsync is best-effort there)', async () => {
+    // A folder with -wx permissions: the rename works, but it cannot be opened to fsync it.
+    const dir = tempDir();
+    chmodSync(dir, 0o755);
+    const drop = join(dir, 'drop');
+    mkdirSync(drop);
+    const path = join(drop, '.env');
+    writeFileSync(path, 'A=1\n', { mode: 0o600 });
+    let outcome: { ok: boolean; message?: string };
+    if (process.getuid?.() === 0) {
+      // root may open any folder: run the export as `nobody`, for a real EACCES.
+      chownSync(drop, 65534, 65534);
+      chownSync(path, 65534, 65534);
+      chmodSync(drop, 0o333);
+      const script = await childScript();
+      const r = spawnSync(
+        process.execPath,
+        [script, 'once', JSON.stringify(envTarget(path)), JSON.stringify(payload())],
+        { uid: 65534, gid: 65534, encoding: 'utf8' },
+      );
+      outcome = JSON.parse(r.stdout) as typeof outcome;
+    } else {
+      chmodSync(drop, 0o333);
+      outcome = await createFileExporter()
+        .export(envTarget(path), payload())
+        .then(
+          () => ({ ok: true }),
+          (e: unknown) => ({ ok: false, message: (e as Error).message }),
+        );
+    }
+    chmodSync(drop, 0o755);
+    expect(outcome).toEqual({ ok: true });
+    expect(dotenv.parse(readFileSync(path)).KITE_ACCESS_TOKEN).toBe(TOKEN);
+    expect(readFileSync(`${path}.tokentray-backup`, 'utf8')).toBe('A=1\n');
+  });
+
   it('writes extra variables, and leaves one alone while its value is unknown', async () => {
     const dir = tempDir();
     const path = join(dir, '.env');
@@ -206,6 +273,17 @@ describe('createFileExporter: failures are clear and leave the file as it was', 
     expect(e.message).toBe(
       `Could not update ${join(dir, 'nope', '.env')}: the folder ${join(dir, 'nope')} does not exist: create it or choose another file. The file was left as it was.`,
     );
+  });
+
+  it('a symlink into a missing folder names that folder', async () => {
+    const dir = tempDir();
+    const link = join(dir, 'bot.env');
+    symlinkSync('shared/new.env', link);
+    const e = await exportError(envTarget(link));
+    expect(e.message).toBe(
+      `Could not update ${link}: the folder ${join(dir, 'shared')} does not exist: create it or choose another file. The file was left as it was.`,
+    );
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
   });
 
   it('a folder TokenTray may not write to', async () => {
@@ -289,6 +367,17 @@ describe('createFileExporter: failures are clear and leave the file as it was', 
     expect(existsSync(lock)).toBe(false);
   });
 
+  it('breaks a lock left by an earlier process that had this same pid (restart after a crash)', async () => {
+    const dir = tempDir();
+    const path = join(dir, '.env');
+    const lock = lockPathFor(path);
+    // Fresh, same host, and "alive" (it is us): only the pid tells it cannot be a live holder.
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), nonce: 'crashed' }));
+    await createFileExporter({ lock: { timeoutMs: 300 } }).export(envTarget(path), payload());
+    expect(dotenv.parse(readFileSync(path)).KITE_ACCESS_TOKEN).toBe(TOKEN);
+    expect(existsSync(lock)).toBe(false);
+  });
+
   it('sweeps temp files of writers that died, and only those', async () => {
     const dir = tempDir();
     const path = join(dir, '.env');
@@ -351,6 +440,25 @@ describe('createFileExporter: JSON targets', () => {
     expect(data.upstox!.access_token).toBe('up-tok');
     expect(mode(path)).toBe(0o600);
     expect(readFileSync(`${path}.tokentray-backup`, 'utf8')).toBe('{\n  "bot": "alpha"\n}\n');
+  });
+
+  it('keeps a byte order mark; a bare `{}` file gets readable 2-space JSON', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'tokens.json');
+    writeFileSync(path, '\uFEFF{\n    "bot": "alpha"\n}\n');
+    await createFileExporter().export({ kind: 'json', path }, payload());
+    const text = readFileSync(path, 'utf8');
+    expect(text.startsWith('\uFEFF{\n    "bot": "alpha",\n    "kite": {\n')).toBe(true);
+    expect(
+      (JSON.parse(text.slice(1)) as Record<string, Record<string, unknown>>).kite!.access_token,
+    ).toBe(TOKEN);
+
+    const empty = join(dir, 'empty.json');
+    writeFileSync(empty, '{}\n'); // echo '{}' > empty.json
+    await createFileExporter().export({ kind: 'json', path: empty }, payload());
+    expect(readFileSync(empty, 'utf8').startsWith('{\n  "kite": {\n    "access_token": ')).toBe(
+      true,
+    );
   });
 
   it('refuses a corrupt JSON file with its line and column, untouched', async () => {

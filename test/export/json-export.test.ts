@@ -49,6 +49,20 @@ describe('mergeJsonExport', () => {
     expect(two.accounts!.second!.access_token).toBe('tok-second');
   });
 
+  it('keeps the user id an earlier export wrote when this one does not know it', () => {
+    const one = mergeJsonExport(null, entry());
+    const other = mergeJsonExport(one, entry({ accountId: 'other', userId: 'ZZ9999' }));
+    const next = JSON.parse(
+      mergeJsonExport(other, entry({ accessToken: 'tok-main-2', userId: null })),
+    ) as Record<string, Record<string, Record<string, unknown>>>;
+    expect(next.upstox!.access_token).toBe('tok-main-2');
+    expect(next.upstox!.user_id).toBe('AB1234'); // main's, not the other account's
+    expect(next.accounts!.main!.user_id).toBe('AB1234');
+    expect(next.accounts!.other!.user_id).toBe('ZZ9999');
+    const fresh = JSON.parse(mergeJsonExport(null, entry({ userId: null }))) as typeof next;
+    expect(fresh.upstox!.user_id).toBeNull();
+  });
+
   it('keeps everything else: other keys, fields users added to ours, indentation, CRLF', () => {
     const before =
       '{\r\n\t"bot": "alpha",\r\n\t"upstox": { "note": "mine", "access_token": "old" }\r\n}';

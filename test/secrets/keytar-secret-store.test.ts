@@ -61,6 +61,24 @@ describe.skipIf(!keyringAvailable)('keytar SecretStore on a real Secret Service'
     expect(await store.get('unicode', 'access-token')).toBe(odd);
     expect(await store.get('unicode', 'refresh-token')).toBeNull();
     expect(await store.get('nobody-here', 'pin')).toBeNull();
+    // Long (a 100 kB token) and non-Latin text round-trips exactly.
+    for (const value of ['x'.repeat(100_000), 'नमस्ते-टोकन-ß-✓']) {
+      await store.set('unicode', 'refresh-token', value);
+      expect(await store.get('unicode', 'refresh-token')).toBe(value);
+    }
+  });
+
+  it('refuses a value the keychain would silently cut short at a NUL, keeping the old one', async () => {
+    await store.set('unicode', 'pin', 'before');
+    let error: unknown;
+    try {
+      await store.set('unicode', 'pin', 'ab\0cd');
+    } catch (e) {
+      error = e;
+    }
+    expect(isTokenTrayError(error) && error.kind).toBe('keychain');
+    expect((error as Error).message).toMatch(/NUL character/);
+    expect(await store.get('unicode', 'pin')).toBe('before');
   });
 
   it('deletes one kind, or every secret of one account and nobody else’s', async () => {

@@ -95,6 +95,24 @@ describe('migration from schema 0', () => {
     await expect(store.listAccounts()).rejects.toThrow(/cannot be used: accounts\.a\.broker: /);
   });
 
+  it('a version 1 file that lost its schemaVersion in a hand edit is reported, not migrated as v0', async () => {
+    for (const doc of [
+      { preferences: { morningReminder: '07:15', theme: 'dark' } },
+      { accounts: [], tokenMeta: {} },
+    ]) {
+      const dir = tempDir();
+      const file = join(dir, 'config.json');
+      const text = JSON.stringify(doc);
+      writeFileSync(file, text);
+      const store = createSettingsStore({ backend: BACKENDS[1]!.make(dir) });
+      await expect(store.getPreferences()).rejects.toThrow(
+        /cannot be used: schemaVersion: is missing; this file has the version 1 layout: add "schemaVersion": 1\. A copy of the file was kept at /,
+      );
+      expect(readFileSync(file, 'utf8')).toBe(text);
+      expect(readdirSync(dir).some((n) => n.includes('v0-backup'))).toBe(false);
+    }
+  });
+
   it('keeps the file as it was when the keychain cannot take the secrets', async () => {
     const dir = tempDir();
     const file = join(dir, 'config.json');

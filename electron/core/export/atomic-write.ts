@@ -92,14 +92,36 @@ export async function writeFileAtomic(
   await syncDirectory(dir);
 }
 
-/** Makes a rename in `dir` durable. Directories cannot be opened for fsync on Windows: skip there. */
+/**
+ * Where a folder cannot be fsynced: it cannot be opened for reading (a `-wx` folder: EACCES/EPERM),
+ * or its file system does not fsync folders (some FUSE and network mounts: EINVAL, ENOTSUP …).
+ */
+const UNSYNCABLE_DIR = new Set([
+  'EACCES',
+  'EPERM',
+  'EINVAL',
+  'ENOTSUP',
+  'EOPNOTSUPP',
+  'EISDIR',
+  'EBADF',
+]);
+
+/**
+ * Makes a rename in `dir` durable, where the folder allows it. Best-effort: it runs after the rename,
+ * so failing here would report a write that did happen as "left as it was"; the file's own content
+ * was already fsynced. Directories cannot be opened for fsync on Windows: skip there.
+ */
 export async function syncDirectory(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
   try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    if (!UNSYNCABLE_DIR.has(errnoCode(e) ?? '')) throw e;
   }
 }
 

@@ -91,6 +91,7 @@ const CR = 13;
 const SPACE = 32;
 const TAB = 9;
 const HASH = 35;
+const BOM = 0xfeff;
 
 const isBlank = (c: number) => c === SPACE || c === TAB;
 
@@ -135,7 +136,9 @@ export function scanEnv(text: string): EnvLayout {
   // "Simple": only lines whose structure both readers provably see exactly as we do (see rewriteEnv).
   let simple = !READER_SENSITIVE.test(text);
   const n = text.length;
-  let pos = 0;
+  // A UTF-8 byte order mark is not part of the first key: dotenv skips it as whitespace (python-dotenv
+  // makes it part of that key; misreading() counts such a key as ours).
+  let pos = text.charCodeAt(0) === BOM ? 1 : 0;
   let line = 1;
   while (pos < n) {
     let p = pos;
@@ -317,7 +320,9 @@ function misreading(
   updates: readonly EnvUpdate[],
 ): string | null {
   const owned = new Set(updates.map((u) => u.key));
-  const foreign = (bindings: EnvBindings) => bindings.filter(([key]) => !owned.has(key));
+  // python-dotenv reads a file's BOM as part of the first key: that line is still one of ours.
+  const foreign = (bindings: EnvBindings) =>
+    bindings.filter(([key]) => !owned.has(key.replace(/^\uFEFF/, '')));
   for (const [i, reader] of ENV_READERS.entries()) {
     const bindings = reader.bindings(after);
     const finals = new Map(bindings);

@@ -44,7 +44,8 @@ type Transform = (current: string | null) => { text: string; summary: Record<str
 
 const MAX_ATTEMPTS = 5;
 const FILE_MODE = 0o600;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: keep a byte order mark in the text (the default drops it), so it is written back too.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function envUpdates(target: EnvExportTarget, payload: ExportPayload, logger: Logger): EnvUpdate[] {
   const updates: EnvUpdate[] = [
@@ -211,7 +212,9 @@ export function createFileExporter(options: FileExporterOptions = {}): Exporter 
       try {
         realPath = await resolveRealPath(path);
       } catch (e) {
-        throw exportError(path, describeFsError(e, path));
+        // The fs error's own path: where a symlink led, the folder that is missing is over there.
+        const at = typeof e === 'object' && e !== null && 'path' in e ? e.path : undefined;
+        throw exportError(path, describeFsError(e, typeof at === 'string' ? at : path));
       }
       const shown = realPath === path ? path : `${path} (→ ${realPath})`;
       try {

@@ -143,8 +143,13 @@ async function acquire(lockPath: string, options: FileLockOptions): Promise<stri
     const held = await readLock(lockPath);
     if (!held) continue; // released between our attempt and our look: try again at once
     const { content, ageMs } = held;
+    // A lock naming this very process is a dead one's too: ours are taken one at a time per file
+    // (the chain in withFileLock), so it was left by an earlier process that had our pid — a
+    // TokenTray restarted after a crash in a container or after a reboot often gets the same pid.
     const ownerDead =
-      content.pid !== null && content.host === hostname() && !isProcessAlive(content.pid);
+      content.pid !== null &&
+      content.host === hostname() &&
+      (content.pid === process.pid || !isProcessAlive(content.pid));
     const abandonedEmpty = content.nonce === null && ageMs > Math.min(EMPTY_STALE_MS, staleMs);
     if (ownerDead || abandonedEmpty || ageMs > staleMs) {
       if (await breakStaleLock(lockPath, content)) {

@@ -97,13 +97,16 @@ export function mergeJsonExport(original: string | null, entry: JsonExportEntry)
     root = parseObject(text);
     assertNumbersSurvive(text);
   }
+  const accounts = slot(root, 'accounts', 'a key');
+  // A user id not known this time (the profile call after a refresh failed) keeps the one an
+  // earlier export of this account wrote, as the .env export leaves such a line alone.
+  const known = slot(accounts, entry.accountId, 'an account').user_id;
   const fields = {
     access_token: entry.accessToken,
     expires_at: entry.expiresAt,
     api_key: entry.apiKey,
-    user_id: entry.userId,
+    user_id: entry.userId ?? (typeof known === 'string' ? known : null),
   };
-  const accounts = slot(root, 'accounts', 'a key');
   const merged: JsonObject = {
     ...root,
     [entry.broker]: {
@@ -123,8 +126,14 @@ export function mergeJsonExport(original: string | null, entry: JsonExportEntry)
 
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const indentMatch = /^[[{][^\n]*\n([ \t]+)\S/.exec(text);
-  // An existing one-line (minified) file stays on one line.
-  const indent = indentMatch ? indentMatch[1]! : blank || text.trim().includes('\n') ? 2 : 0;
+  // An existing one-line (minified) file stays on one line; a bare `{}` (`echo '{}' > tokens.json`)
+  // shows no style, so it gets the 2-space default like a new file.
+  const empty = Object.keys(root).length === 0;
+  const indent = indentMatch
+    ? indentMatch[1]!
+    : blank || empty || text.trim().includes('\n')
+      ? 2
+      : 0;
   const finalNewline = blank || /\r?\n\s*$/.test(text) ? eol : '';
   const body = JSON.stringify(merged, null, indent);
   return bom + (eol === '\n' ? body : body.replace(/\n/g, eol)) + finalNewline;

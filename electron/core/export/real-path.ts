@@ -29,8 +29,15 @@ export async function resolveRealPath(path: string): Promise<string> {
       if (errnoCode(e) !== 'ENOENT') throw e;
     }
     if (!isLink) {
-      // The file itself does not exist yet; its folder must (realpath throws ENOENT if not).
-      return join(await realpath(dirname(current)), basename(current));
+      // The file itself does not exist yet; its folder must (realpath throws ENOENT if not). The
+      // error's `path` names the file the folder should hold — for a dangling link, its target —
+      // so the message points at the missing folder, not at the link's.
+      try {
+        return join(await realpath(dirname(current)), basename(current));
+      } catch (e) {
+        if (errnoCode(e) === 'ENOENT') Object.assign(e as object, { path: current });
+        throw e;
+      }
     }
     current = resolve(dirname(current), await readlink(current));
   }

@@ -25,6 +25,7 @@ import {
   SECRET_SERVICE,
   secretAccount,
   secretKindSchema,
+  secretLabel,
 } from './secret-names';
 
 /** The part of keytar's API we use. */
@@ -137,6 +138,14 @@ export function createKeytarSecretStore(options: KeytarSecretStoreOptions = {}):
         throw new TokenTrayError(
           'keychain',
           `TokenTray tried to save an empty ${kind} for account "${accountId}". This is a bug; please report it.`,
+        );
+      }
+      if (value.includes('\0')) {
+        // keytar hands the value to the keychain as a C string: it would keep only the part before
+        // the NUL, silently. No real secret holds one.
+        throw new TokenTrayError(
+          'keychain',
+          `TokenTray did not save the ${secretLabel(kind)} of account "${accountId}": it contains a NUL character, which the system keychain would cut off. Enter it again.`,
         );
       }
       logger.registerSecret(value);

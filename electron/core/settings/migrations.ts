@@ -164,19 +164,28 @@ const STEPS: Readonly<Record<number, (raw: Record<string, unknown>) => Migration
   0: fromV0,
 };
 
+function versionError(raw: Record<string, unknown>, message: string): SettingsShapeError {
+  const issues = new z.ZodError([
+    { code: 'custom', path: ['schemaVersion'], message, input: raw.schemaVersion },
+  ]);
+  return new SettingsShapeError(issues, raw);
+}
+
 export function schemaVersionOf(raw: Record<string, unknown>): number {
   const v = raw.schemaVersion;
-  if (v === undefined) return 0;
+  if (v === undefined) {
+    // v0 had neither `preferences` nor `tokenMeta`, and its `accounts` was an object. A file with
+    // them lost its version line in a hand edit: migrating it as v0 would drop all of that.
+    if ('preferences' in raw || 'tokenMeta' in raw || Array.isArray(raw.accounts)) {
+      throw versionError(
+        raw,
+        'is missing; this file has the version 1 layout: add "schemaVersion": 1',
+      );
+    }
+    return 0;
+  }
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-    const issues = new z.ZodError([
-      {
-        code: 'custom',
-        path: ['schemaVersion'],
-        message: 'must be a whole number (1 for this TokenTray)',
-        input: v,
-      },
-    ]);
-    throw new SettingsShapeError(issues, raw);
+    throw versionError(raw, 'must be a whole number (1 for this TokenTray)');
   }
   return v;
 }
