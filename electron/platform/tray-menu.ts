@@ -15,6 +15,7 @@
 import type { MenuItemConstructorOptions, NativeImage } from 'electron';
 import type { TrayAccountItem, TrayAction, TrayIconStatus, TrayModel } from '../core/app-ports';
 import type { TokenStatus } from '../../shared/status';
+import { describeInstant } from '../../shared/countdown';
 
 /**
  * On Windows and Linux "&" in a label marks the next letter as the access key (Electron docs,
@@ -29,11 +30,12 @@ export function iconStatusOf(status: TokenStatus): TrayIconStatus {
 }
 
 /** "09:15" in the user's locale and zone. */
+/** When the pause ends, in IST (the brokers' and the reminders' zone) with the local time beside. */
 function timeOf(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime())
-    ? iso
-    : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  if (Number.isNaN(d.getTime())) return iso;
+  const { ist, local } = describeInstant(d, Intl.DateTimeFormat().resolvedOptions().timeZone);
+  return local ? `${ist} · ${local}` : ist;
 }
 
 function accountItem(

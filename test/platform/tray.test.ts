@@ -173,7 +173,7 @@ describe('tray', () => {
     });
     const pause = find('pause-notifications');
     expect(pause.checked).toBe(true);
-    expect(pause.label).toMatch(/^Notifications paused until \d{2}:\d{2}/);
+    expect(pause.label).toMatch(/^Notifications paused until 09:00 IST, Wed 11 Mar/);
     pause.click?.();
     find('start-at-login').click?.();
     expect(actions).toEqual([
