@@ -28,6 +28,11 @@ export interface LoginNavigationRequest {
  */
 export interface LoginNavigator {
   navigate(request: LoginNavigationRequest): Promise<string>;
+  /**
+   * Brings an account's open login window to the front; false when none is open. A second "Log in"
+   * (tray, notification, dashboard) while the first window is open should show that window, not fail.
+   */
+  focus?(accountId: string): boolean;
 }
 
 export const DEFAULT_LOGIN_TIMEOUT_MS = 10 * 60_000;

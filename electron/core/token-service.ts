@@ -234,6 +234,8 @@ export class TokenService {
 
   /** The whole "click to log in": broker page → redirect → exchange → validate → keychain → .env. */
   async login(accountId: string, navigator: LoginNavigator): Promise<void> {
+    // Already logging in: show that window again rather than answer "busy" to a second click.
+    if (this.accounts.get(accountId)?.busy === 'login' && navigator.focus?.(accountId)) return;
     await this.command(accountId, 'login', async (a) => {
       const adapter = this.adapter(a);
       const apiSecret = await this.apiSecret(a);

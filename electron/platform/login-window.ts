@@ -45,6 +45,7 @@ const ERR_BLOCKED_BY_CLIENT = -20;
 const MAX_TIMER_MS = 60_000;
 
 export interface LoginWindowNavigator extends LoginNavigator {
+  focus(accountId: string): boolean;
   /** Closes every open login window (app quit); their logins end as cancelled. */
   closeAll(): void;
   /** Deletes the cookies and storage the broker left for an account (after Forget account). */
@@ -286,6 +287,13 @@ export function createLoginWindowNavigator(options: LoginWindowOptions): LoginWi
 
   return {
     navigate,
+    focus: (accountId) => {
+      const login = active.get(accountId);
+      if (!login || login.window.isDestroyed()) return false;
+      if (login.window.isMinimized()) login.window.restore();
+      login.window.focus();
+      return true;
+    },
     closeAll: () => {
       for (const login of [...active.values()]) login.cancel();
     },

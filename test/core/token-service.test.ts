@@ -12,6 +12,13 @@ import { accessTokenExpiry } from '../../shared/expiry';
 import { BROKER_IDS, BROKERS, expiresAtKeyFor } from '../../shared/brokers';
 import { H, ist, keyringAvailable, requireKeyringInCi, startTestApp } from './app-kit';
 import type { AppHarness } from '../helpers/app-harness';
+import { createMemorySecretStore } from '../helpers/memory-secret-store';
+import { createBrokerAdapters } from '../../electron/core/brokers';
+import { TokenTrayError } from '../../electron/core/errors';
+import { FakeClock } from '../../electron/core/fake-clock';
+import { silentLogger } from '../../electron/core/ports';
+import { TokenService } from '../../electron/core/token-service';
+import { accountConfigSchema, preferencesSchema } from '../../shared/domain';
 
 requireKeyringInCi();
 
@@ -201,5 +208,64 @@ describe.skipIf(!keyringAvailable)('TokenService: the broker rejects a live toke
     }
     expect(h.app.service.snapshot().accounts).toEqual([]);
     expect(envBytes(h, id)).toBe(file);
+  });
+});
+
+describe('TokenService: one login window per account', () => {
+  it('a second Log in while the window is open shows that window instead of failing', async () => {
+    const clock = new FakeClock(TUESDAY_10);
+    const config = accountConfigSchema.parse({
+      id: 'kite-main',
+      broker: 'kite',
+      label: 'main',
+      apiKey: 'k',
+      redirectUri: 'http://127.0.0.1:5055/kite/callback',
+    });
+    let meta: unknown = null;
+    const service = new TokenService({
+      clock,
+      settings: {
+        listAccounts: () => Promise.resolve([config]),
+        saveAccount: () => Promise.resolve(),
+        deleteAccount: () => Promise.resolve(),
+        getPreferences: () => Promise.resolve(preferencesSchema.parse({})),
+        savePreferences: () => Promise.resolve(),
+        getTokenMeta: () => Promise.resolve(null),
+        setTokenMeta: (_id, m) => {
+          meta = m;
+          return Promise.resolve();
+        },
+      },
+      secrets: createMemorySecretStore(),
+      brokers: createBrokerAdapters(),
+      exporter: { export: () => Promise.resolve() },
+      logger: silentLogger,
+    });
+    await service.init();
+    await service.saveAccount({ config, apiSecret: 'not-a-real-secret' });
+    let release: (reason: Error) => void = () => undefined;
+    const focused: string[] = [];
+    const navigator = {
+      navigate: () =>
+        new Promise<string>((_resolve, reject) => {
+          release = reject;
+        }),
+      focus: (id: string) => {
+        focused.push(id);
+        return true;
+      },
+    };
+    const first = service.login('kite-main', navigator);
+    await Promise.resolve();
+    expect(service.snapshot().accounts[0]?.busy).toBe('login');
+    await expect(service.login('kite-main', navigator)).resolves.toBeUndefined();
+    expect(focused).toEqual(['kite-main']);
+    // Without a window to show (a navigator that cannot focus), the second click says why.
+    await expect(service.login('kite-main', { navigate: navigator.navigate })).rejects.toThrow(
+      /already open/,
+    );
+    release(new TokenTrayError('cancelled', 'closed'));
+    await expect(first).rejects.toThrow();
+    expect(meta).toBeNull();
   });
 });
