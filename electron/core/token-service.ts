@@ -21,6 +21,7 @@ import {
   type Snapshot,
 } from '../../shared/domain';
 import { describeInstant } from '../../shared/countdown';
+import { deepFreeze } from '../../shared/deep-freeze';
 import { statusAt, type TokenStatus } from '../../shared/status';
 import { refreshTokenExpiry } from '../../shared/expiry';
 import { ActivityLog } from './activity-log';
@@ -106,13 +107,14 @@ export class TokenService {
 
   // ---------------------------------------------------------------- views
 
+  /** The current state of every account, deeply frozen: subscribers share it and cannot edit it. */
   snapshot(): Snapshot {
     const now = this.deps.clock.now();
-    return {
+    return deepFreeze({
       at: now.toISOString(),
       accounts: [...this.accounts.values()].map((a) => this.view(a, now)),
       notificationsPausedUntil: this.notificationsPausedUntil,
-    };
+    });
   }
 
   statusOf(accountId: string): TokenStatus {

@@ -18,7 +18,7 @@ import { TokenTrayError } from '../../electron/core/errors';
 import { FakeClock } from '../../electron/core/fake-clock';
 import { silentLogger } from '../../electron/core/ports';
 import { TokenService } from '../../electron/core/token-service';
-import { accountConfigSchema, preferencesSchema } from '../../shared/domain';
+import { accountConfigSchema, preferencesSchema, type Snapshot } from '../../shared/domain';
 
 requireKeyringInCi();
 
@@ -267,5 +267,22 @@ describe('TokenService: one login window per account', () => {
     release(new TokenTrayError('cancelled', 'closed'));
     await expect(first).rejects.toThrow();
     expect(meta).toBeNull();
+  });
+});
+
+describe.skipIf(!keyringAvailable)('TokenService: snapshots are immutable', () => {
+  it('a subscriber cannot change what it, or anyone else, was shown', async () => {
+    const { h, id } = await loggedIn('upstox');
+    const seen: Snapshot[] = [];
+    const unsubscribe = h.app.service.subscribe((s) => seen.push(s));
+    const snapshot = seen[0]!;
+    expect(() => {
+      (snapshot.accounts as unknown[]).push({});
+    }).toThrow(TypeError);
+    expect(() => {
+      (snapshot.accounts[0] as { status: string }).status = 'valid-forever';
+    }).toThrow(TypeError);
+    expect(h.app.service.snapshot().accounts.map((a) => a.id)).toEqual([id]);
+    unsubscribe();
   });
 });
