@@ -9,16 +9,17 @@
  * 2. `rewriteEnv` replaces the value span of **every** occurrence of an owned key (both readers take
  *    the last occurrence, a hand-rolled `grep | head -1` takes the first: updating all of them means
  *    every reader sees the new token) and appends keys the file lacks, with the file's line ending.
- * 3. Before handing the text back it reads old and new text with both readers (dotenv-readers.ts):
- *    each must see exactly the new values for our keys and unchanged values for everything else. If
- *    an odd file defeats the in-place edit (an unclosed quote, a bare `KEY` after ours…) it falls back
- *    to also appending our keys at the end, then to appending only; if no form reads back right it
- *    refuses with the line at fault. A file is never written in a shape a bot would misread.
+ * 3. Before handing the text back it reads old and new text with both readers (dotenv-readers.ts),
+ *    side by side, binding by binding: each must see exactly the new values for our keys and
+ *    unchanged values for everything else. If an odd file defeats the in-place edit (an unclosed
+ *    quote, a bare `KEY` after ours…) it falls back to also appending our keys at the end, then to
+ *    appending only; if no form reads back right it refuses with the line at fault. A file is
+ *    never written in a shape a bot would misread.
  *    A "simple" file (EnvLayout.simple: the shape nearly every real .env has) skips this re-reading:
  *    both readers provably split it exactly as scanEnv does. The property tests hold both paths to
  *    the real dotenv and python-dotenv (test/export/helpers/env-property.ts).
  */
-import { ENV_READERS, type EnvBindings } from './dotenv-readers';
+import { ENV_READERS, type EnvReader } from './dotenv-readers';
 import { encodeEnvValue, unwritableReason, type EnvQuote } from './env-value';
 
 export interface EnvUpdate {
@@ -310,35 +311,79 @@ function render(
   };
 }
 
+/** A binding's key as ours: python-dotenv reads a file's BOM as part of the first key. */
+const ownKey = (key: string) => (key.charCodeAt(0) === BOM ? key.slice(1) : key);
+
+/** The value each of our keys ends up with (the last occurrence wins); undefined: none. */
+type Finals = Map<string, string | null>;
+
+const allNew = (finals: Finals, updates: readonly EnvUpdate[]) =>
+  updates.every((u) => finals.get(u.key) === u.value);
+
+/** What `reader` reads for our keys in `text`. */
+function finalsOf(reader: EnvReader, text: string, owned: ReadonlySet<string>): Finals {
+  const finals: Finals = new Map();
+  const c = reader.cursor(text);
+  while (c.next()) if (owned.has(c.key)) finals.set(c.key, c.value);
+  return finals;
+}
+
 /**
  * Null when, for every reader, our keys end up with exactly the new values and every other
  * `KEY=value` it finds — duplicates and shadowed ones included — is the same, in the same order.
+ * Each reader reads `original` and `after` side by side, binding by binding, keeping nothing but
+ * our keys' values. When it returns null it has read `original` to the end: `originalFinals`
+ * then holds what each reader reads there for our keys.
  */
 function misreading(
-  before: readonly EnvBindings[],
+  original: string,
   after: string,
   updates: readonly EnvUpdate[],
+  owned: ReadonlySet<string>,
+  originalFinals: Finals[],
 ): string | null {
-  const owned = new Set(updates.map((u) => u.key));
-  // python-dotenv reads a file's BOM as part of the first key: that line is still one of ours.
-  const foreign = (bindings: EnvBindings) =>
-    bindings.filter(([key]) => !owned.has(key.replace(/^\uFEFF/, '')));
-  for (const [i, reader] of ENV_READERS.entries()) {
-    const bindings = reader.bindings(after);
-    const finals = new Map(bindings);
-    for (const u of updates) {
-      if (finals.get(u.key) !== u.value) return `${reader.name} would not read ${u.key} back`;
-    }
-    const was = foreign(before[i]!);
-    const now = foreign(bindings);
-    const n = Math.max(was.length, now.length);
-    for (let j = 0; j < n; j++) {
-      const [k0, v0] = was[j] ?? [];
-      const [k1, v1] = now[j] ?? [];
-      if (k0 !== k1 || v0 !== v1) {
-        return `${reader.name} would read ${k0 ?? k1 ?? 'a variable'} differently`;
+  originalFinals.length = 0;
+  for (const reader of ENV_READERS) {
+    const was = reader.cursor(original);
+    const now = reader.cursor(after);
+    const wasFinals: Finals = new Map();
+    const nowFinals: Finals = new Map();
+    let hasWas = was.next();
+    let hasNow = now.next();
+    // The foreign bindings (not ours) of both, walked side by side: two equal bindings are both
+    // ours or both foreign, and either way both are passed.
+    let differs: string | null = null;
+    while (hasWas || hasNow) {
+      if (hasWas && hasNow && was.key === now.key && was.value === now.value) {
+        if (owned.has(was.key)) {
+          wasFinals.set(was.key, was.value);
+          nowFinals.set(now.key, now.value);
+        }
+        hasWas = was.next();
+        hasNow = now.next();
+      } else if (hasWas && owned.has(ownKey(was.key))) {
+        if (owned.has(was.key)) wasFinals.set(was.key, was.value);
+        hasWas = was.next();
+      } else if (hasNow && owned.has(ownKey(now.key))) {
+        if (owned.has(now.key)) nowFinals.set(now.key, now.value);
+        hasNow = now.next();
+      } else {
+        differs = `${reader.name} would read ${hasWas ? was.key : now.key} differently`;
+        break;
       }
     }
+    if (differs) {
+      // Not reading our keys back is the graver problem: read the rest of `after` to know.
+      while (hasNow) {
+        if (owned.has(now.key)) nowFinals.set(now.key, now.value);
+        hasNow = now.next();
+      }
+    }
+    for (const u of updates) {
+      if (nowFinals.get(u.key) !== u.value) return `${reader.name} would not read ${u.key} back`;
+    }
+    if (differs) return differs;
+    originalFinals.push(wasFinals);
   }
   return null;
 }
@@ -366,11 +411,11 @@ export function rewriteEnv(
   if (layout.simple && options.verify !== 'always') {
     // Both readers split a simple file exactly as scanEnv did, and our values are written in forms
     // both read identically (env-value.ts), so the in-place edit reads back right by construction.
-    // Reading a 10,000-line file twice with both readers would cost ~50 ms; this costs ~2 ms.
+    // Reading a 10,000-line file twice with both readers costs ~10 ms; this costs ~2 ms.
     // The property tests hold this path to the real dotenv and python-dotenv.
     return render(text, layout, updates, { placement: 'in-place', quote: "'" });
   }
-  const before = ENV_READERS.map((r) => r.bindings(text));
+  const owned = new Set(updates.map((u) => u.key));
   const placements: Placement[] = layout.assignments.some((a) =>
     updates.some((u) => u.key === a.key),
   )
@@ -384,9 +429,17 @@ export function rewriteEnv(
   let problem = '';
   for (const [i, strategy] of strategies.entries()) {
     const result = render(text, layout, updates, strategy);
-    const wrong = misreading(before, result.text, updates);
+    const originalFinals: Finals[] = [];
+    const wrong = misreading(text, result.text, updates, owned, originalFinals);
     if (!wrong && result.appended.length === 0) return result;
-    if (i === 0 && text !== '' && !misreading(before, text, updates)) {
+    // (Read unchanged, the original has the same foreign bindings as itself: only our values count.)
+    if (
+      i === 0 &&
+      text !== '' &&
+      ENV_READERS.every((reader, r) =>
+        allNew(originalFinals[r] ?? finalsOf(reader, text, owned), updates),
+      )
+    ) {
       // Every reader already sees the new values (an odd file where an earlier export had to
       // append): change nothing rather than pile up another copy of our lines on each export.
       return { text, updatedInPlace: 0, appended: [] };
