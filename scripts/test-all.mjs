@@ -38,6 +38,9 @@ check('lint', npx, ['eslint', '--max-warnings', '0', '.']);
 check('format', npx, ['prettier', '--check', '.']);
 check('build', 'npm', ['run', '--silent', 'build']);
 
+// keytar must be built for Node here (after `npm start` it is built for Electron).
+check('native modules for Node', 'node', ['scripts/native-for.mjs', 'node']);
+
 const report = join(artifacts, 'vitest-report.json');
 rmSync(report, { force: true });
 const vitestOk = step('tests', 'bash', [
