@@ -138,6 +138,22 @@ export function withTokenKey(t: TargetDraft, tokenKey: string): TargetDraft {
   };
 }
 
+/** The field errors after removing export target `index`: its own go, later ones move up. */
+export function errorsWithoutTarget(errors: FieldErrors, index: number): FieldErrors {
+  const next: Record<string, string> = {};
+  for (const [key, message] of Object.entries(errors)) {
+    const m = /^targets\.(\d+)\.(.+)$/.exec(key);
+    if (!m) {
+      if (key !== 'targets') next[key] = message;
+      continue;
+    }
+    const n = Number(m[1]);
+    if (n < index) next[key] = message;
+    else if (n > index) next[`targets.${n - 1}.${m[2]}`] = message;
+  }
+  return next;
+}
+
 /** A fresh, unique, keychain-safe id for a new account: `upstox-personal`, `upstox-personal-2`. */
 export function newAccountId(broker: BrokerId, label: string, taken: readonly string[]): string {
   const slug = `${broker}-${label}`
@@ -181,6 +197,9 @@ export interface BuildContext {
 export type BuildResult =
   | { readonly ok: true; readonly input: AccountInput }
   | { readonly ok: false; readonly errors: FieldErrors };
+
+/** accountConfigSchema's limit on export targets: the form offers no more. */
+export const MAX_EXPORT_TARGETS = 10;
 
 const MINUTES_RANGE = 'enter whole minutes between 1 and 1440 (24 h)';
 
@@ -282,6 +301,14 @@ export function buildAccountInput(draft: AccountDraft, ctx: BuildContext): Build
     for (const issue of parsed.error.issues) {
       const field = fieldOf(issue.path);
       if (!field || errors[field]) continue;
+      // A bad extra name is already reported on its own field, in words (see above).
+      const extra = /^targets\.(\d+)\.extra$/.exec(field);
+      if (
+        extra &&
+        (errors[`targets.${extra[1]}.apiKeyVar`] || errors[`targets.${extra[1]}.userIdVar`])
+      ) {
+        continue;
+      }
       errors[field] =
         field === 'apiSecret'
           ? // The schema says "API secret"; FYERS calls it the Secret ID: use the broker's word.
@@ -315,6 +342,9 @@ function fieldOf(path: readonly PropertyKey[]): string | undefined {
 }
 
 function messageFor(field: string, message: string, code: string, depth: number): string {
+  if (field === 'targets' && code === 'too_big') {
+    return `an account writes to at most ${MAX_EXPORT_TARGETS} files`;
+  }
   // zod's own range messages ("Too small: expected number to be >=1") are not for people.
   if (
     (field === 'expiringMinutes' || field === 'criticalMinutes') &&
@@ -331,14 +361,25 @@ function messageFor(field: string, message: string, code: string, depth: number)
   return message;
 }
 
+/**
+ * A value quoted the way the exporter writes a new line (electron/core/export/env-value.ts
+ * `encodeEnvValue` with its default single quotes, which the renderer may not import): single
+ * quotes, or double quotes when the value holds a single quote. Keep the two in step.
+ */
+export function quoteEnvValue(value: string): string {
+  return value.includes("'") ? `"${value}"` : `'${value}'`;
+}
+
 /** The lines an .env target will hold, with placeholders instead of the token. */
 export function previewLines(t: TargetDraft, apiKey: string, expiresAt: Date): string[] {
   const lines = [
-    `${t.tokenKey || '…'}="…"`,
-    `${t.expiresAtKey || '…'}="${expiresAt.toISOString()}"`,
+    `${t.tokenKey.trim() || '…'}=${quoteEnvValue('…')}`,
+    `${t.expiresAtKey.trim() || '…'}=${quoteEnvValue(expiresAt.toISOString())}`,
   ];
-  if (t.apiKeyVar !== null) lines.push(`${t.apiKeyVar || '…'}="${apiKey.trim() || '…'}"`);
-  if (t.userIdVar !== null) lines.push(`${t.userIdVar || '…'}="…"`);
+  if (t.apiKeyVar !== null) {
+    lines.push(`${t.apiKeyVar.trim() || '…'}=${quoteEnvValue(apiKey.trim() || '…')}`);
+  }
+  if (t.userIdVar !== null) lines.push(`${t.userIdVar.trim() || '…'}=${quoteEnvValue('…')}`);
   return lines;
 }
 

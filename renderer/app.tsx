@@ -62,6 +62,29 @@ const VIEW_TITLE: Readonly<Record<View, string>> = {
   settings: 'Settings',
 };
 
+/** A command's failure, and the token it was about (see `renewalOf`). */
+interface CommandError {
+  readonly message: string;
+  readonly renewal: string;
+}
+
+/**
+ * Which token an account has: changes with every login or refresh (also the scheduler's). A failed
+ * command's message is about the token of its time: once a newer one arrives it is stale, and the
+ * card stops showing it (main clears its own `lastError` the same way).
+ */
+function renewalOf(account: AccountView): string {
+  return `${account.issuedAt ?? ''}|${account.lastRefreshAt ?? ''}`;
+}
+
+function currentError(
+  errors: Readonly<Record<string, CommandError>>,
+  account: AccountView,
+): string | undefined {
+  const e = errors[account.id];
+  return e && e.renewal === renewalOf(account) ? e.message : undefined;
+}
+
 const DONE_TEXT: Readonly<Record<CardCommand, string>> = {
   login: 'logged in',
   refresh: 'token renewed',
@@ -94,7 +117,7 @@ function Dashboard({
   const [view, setView] = useState<View>('accounts');
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [pending, setPending] = useState<Readonly<Record<string, CardCommand>>>({});
-  const [commandErrors, setCommandErrors] = useState<Readonly<Record<string, string>>>({});
+  const [commandErrors, setCommandErrors] = useState<Readonly<Record<string, CommandError>>>({});
   const [announcement, setAnnouncement] = useState('');
   const [themePreview, setThemePreview] = useState<Preferences['theme'] | undefined>();
   const viewHeading = useRef<HTMLHeadingElement>(null);
@@ -159,7 +182,10 @@ function Dashboard({
       if (result.ok) {
         setAnnouncement(`${account.label}: ${DONE_TEXT[command]}.`);
       } else {
-        setCommandErrors((e) => ({ ...e, [id]: result.error }));
+        setCommandErrors((e) => ({
+          ...e,
+          [id]: { message: result.error, renewal: renewalOf(account) },
+        }));
         setAnnouncement(`${account.label}: ${result.error}`);
       }
     },
@@ -378,7 +404,7 @@ function AccountsView({
   now: number;
   timeZone: string;
   pending: Readonly<Record<string, CardCommand>>;
-  commandErrors: Readonly<Record<string, string>>;
+  commandErrors: Readonly<Record<string, CommandError>>;
   attention: readonly { account: AccountView; status: TokenStatus }[];
   onCommand: (account: AccountView, command: CardCommand) => void;
   onBannerAction: (account: AccountView, action: AccountAction) => void;
@@ -422,7 +448,7 @@ function AccountsView({
               now={now}
               timeZone={timeZone}
               pending={pending[a.id]}
-              commandError={commandErrors[a.id]}
+              commandError={currentError(commandErrors, a)}
               onCommand={(c) => onCommand(a, c)}
               onEdit={() => onEdit(a.id)}
             />

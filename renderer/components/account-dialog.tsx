@@ -13,7 +13,9 @@ import {
   buildAccountInput,
   defaultVarPrefix,
   draftFromAccount,
+  errorsWithoutTarget,
   exampleExpiry,
+  MAX_EXPORT_TARGETS,
   newDraft,
   newTarget,
   previewLines,
@@ -172,6 +174,8 @@ function DetailsStep({
   const info = BROKERS[broker];
   const usesPin = info.renewal.kind === 'refresh-token';
   const expiry = exampleExpiry(broker, now);
+  // What is saved (trimmed), so the URI registered with the broker matches it byte for byte.
+  const guideRedirect = draft.redirectUri.trim() || info.suggestedRedirectUri;
 
   // New accounts arrive here from the broker step, and "Keep account" leaves the removal question:
   // either way the old focus is gone, so start the reader at the guide.
@@ -250,6 +254,7 @@ function DetailsStep({
   }
 
   const errorCount = Object.keys(errors).length;
+  const atTargetLimit = draft.targets.length >= MAX_EXPORT_TARGETS;
 
   return (
     <form ref={formRef} className="dialog-form" onSubmit={(e) => void submit(e)} noValidate>
@@ -279,11 +284,8 @@ function DetailsStep({
           <li>
             Register this redirect URI, exactly as written:
             <span className="copy-row">
-              <code className="redirect-uri">{draft.redirectUri || info.suggestedRedirectUri}</code>
-              <CopyButton
-                text={draft.redirectUri || info.suggestedRedirectUri}
-                label="Copy redirect URI"
-              />
+              <code className="redirect-uri">{guideRedirect}</code>
+              <CopyButton text={guideRedirect} label="Copy redirect URI" />
             </span>
           </li>
           <li>
@@ -351,6 +353,11 @@ function DetailsStep({
         {draft.targets.length === 0 ? (
           <p className="muted">No files yet: your bots will not see the token.</p>
         ) : null}
+        {errors.targets ? (
+          <p className="field-error" id={fid('targets')}>
+            <ErrorIcon /> {capitalise(errors.targets)}
+          </p>
+        ) : null}
         {draft.targets.map((t, i) => (
           <TargetEditor
             key={t.key}
@@ -363,16 +370,31 @@ function DetailsStep({
             fid={fid}
             onChange={(next, ...cleared) => updateTarget(i, next, ...cleared)}
             onChoose={() => void chooseFile(i)}
-            onRemove={() => update({ targets: draft.targets.filter((_, j) => j !== i) })}
+            onRemove={() => {
+              setDraft((d) => ({ ...d, targets: d.targets.filter((_, j) => j !== i) }));
+              // The files after this one move up: so do their messages.
+              setErrors((e) => errorsWithoutTarget(e, i));
+            }}
           />
         ))}
+        {/* At the limit the button stays (aria-disabled) so keyboard focus is not lost. */}
         <button
           type="button"
           className="button button-small"
-          onClick={() => update({ targets: [...draft.targets, newTarget(broker)] })}
+          aria-disabled={atTargetLimit || undefined}
+          aria-describedby={atTargetLimit ? fid('targets-limit') : undefined}
+          onClick={() => {
+            if (!atTargetLimit)
+              update({ targets: [...draft.targets, newTarget(broker)] }, 'targets');
+          }}
         >
           {draft.targets.length === 0 ? 'Add a .env file' : 'Add another .env file'}
         </button>
+        {atTargetLimit ? (
+          <p className="field-hint" id={fid('targets-limit')}>
+            That is the most one account can write to ({MAX_EXPORT_TARGETS} files).
+          </p>
+        ) : null}
       </fieldset>
 
       <fieldset className="form-section">

@@ -107,14 +107,15 @@ describe('adding an account by keyboard only', () => {
       .poll(() => dialog.getByLabel('File', { exact: true }).inputValue())
       .toBe('/home/demo/bots/bot-1/.env');
 
-    // The preview shows the variables with the expiry a token issued now would get, never a token.
+    // The preview shows the variables with the expiry a token issued now would get, never a token,
+    // quoted as the exporter writes new lines (single quotes).
     const preview = dialog.getByLabel('Preview of .env file 1');
     expect(await preview.textContent()).toBe(
-      'FYERS_ACCESS_TOKEN="…"\nFYERS_ACCESS_TOKEN_EXPIRES_AT="2026-11-26T00:30:00.000Z"',
+      "FYERS_ACCESS_TOKEN='…'\nFYERS_ACCESS_TOKEN_EXPIRES_AT='2026-11-26T00:30:00.000Z'",
     );
     await ui.tabTo(/^Also write the App ID$/);
     await page.keyboard.press('Space');
-    await expect.poll(() => preview.textContent()).toContain('FYERS_API_KEY="XB99999-100"');
+    await expect.poll(() => preview.textContent()).toContain("FYERS_API_KEY='XB99999-100'");
 
     // PIN opt-in: the warning is there before the box is ticked, the PIN field after.
     const remember = dialog.getByRole('checkbox', { name: /Remember my FYERS PIN/ });

@@ -1,6 +1,7 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent, { type UserEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { ipcContract } from '../../shared/ipc-contract';
 import { App } from '../../renderer/app';
 import { HOUR, NOW, account, fakeApi, iso, manualClock, snapshot } from './fixtures';
 
@@ -37,10 +38,13 @@ describe('add account', () => {
     // The guide follows the redirect URI field, so what it says to register is what will be used.
     const redirect = within(dialog).getByLabelText('Redirect URI');
     await user.clear(redirect);
-    await user.type(redirect, 'http://127.0.0.1:6000/cb');
-    expect(
-      within(dialog).getByText('http://127.0.0.1:6000/cb', { selector: 'code' }),
-    ).toBeVisible();
+    await user.type(redirect, ' http://127.0.0.1:6000/cb ');
+    // The guide shows (and copies) the URI as it will be saved: trimmed.
+    expect(within(dialog).getByText(/127\.0\.0\.1:6000/, { selector: 'code' }).textContent).toBe(
+      'http://127.0.0.1:6000/cb',
+    );
+    await user.click(within(dialog).getByRole('button', { name: 'Copy redirect URI' }));
+    expect(await navigator.clipboard.readText()).toBe('http://127.0.0.1:6000/cb');
   });
 
   it('says what is missing, in the schemas’ words, and focuses the first problem', async () => {
@@ -147,15 +151,16 @@ describe('add account', () => {
     const dialog = await openAdd(user, /Upstox/);
     const preview = within(dialog).getByLabelText('Preview of .env file 1');
     // 09:05 IST on 25 Nov: an Upstox token made now dies at 03:30 IST on the 26th.
+    // Quoted exactly as the exporter writes a new line (encodeEnvValue: single quotes by default).
     expect(preview).toHaveTextContent(
-      'UPSTOX_ACCESS_TOKEN="…" UPSTOX_ACCESS_TOKEN_EXPIRES_AT="2026-11-25T22:00:00.000Z"',
+      "UPSTOX_ACCESS_TOKEN='…' UPSTOX_ACCESS_TOKEN_EXPIRES_AT='2026-11-25T22:00:00.000Z'",
     );
     const tokenVar = within(dialog).getByLabelText('Token variable');
     await user.clear(tokenVar);
     await user.type(tokenVar, 'BOT_TOKEN');
     expect(within(dialog).getByLabelText('Expiry variable')).toHaveValue('BOT_TOKEN_EXPIRES_AT');
     expect(preview.textContent).toBe(
-      'BOT_TOKEN="…"\nBOT_TOKEN_EXPIRES_AT="2026-11-25T22:00:00.000Z"',
+      "BOT_TOKEN='…'\nBOT_TOKEN_EXPIRES_AT='2026-11-25T22:00:00.000Z'",
     );
     // Once the expiry name is edited by hand it stays as typed.
     const expiryVar = within(dialog).getByLabelText('Expiry variable');
@@ -298,5 +303,81 @@ describe('dialog keyboard handling', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(opener).toHaveFocus();
     expect(document.querySelector('[inert]')).toBeNull();
+  });
+});
+
+describe('export targets in the form', () => {
+  async function filled(user: UserEvent) {
+    const dialog = await openAdd(user, /Upstox/);
+    await user.type(within(dialog).getByLabelText('Account name'), 'Bots');
+    await user.type(within(dialog).getByLabelText('API key'), 'k');
+    await user.type(within(dialog).getByLabelText('API secret'), 's');
+    return dialog;
+  }
+  const group = (dialog: HTMLElement, n: number) =>
+    within(dialog).getByRole('group', { name: `.env file ${n}` });
+
+  it('offers no more files than main accepts (10)', async () => {
+    const { api, user } = await setup();
+    const dialog = await filled(user);
+    for (let i = 1; i < 10; i += 1) {
+      await user.click(within(dialog).getByRole('button', { name: 'Add another .env file' }));
+    }
+    expect(within(dialog).getAllByRole('group', { name: /^\.env file \d+$/ })).toHaveLength(10);
+    const add = within(dialog).getByRole('button', { name: 'Add another .env file' });
+    expect(add).toHaveAttribute('aria-disabled', 'true');
+    expect(add).toHaveAccessibleDescription(/most one account can write to \(10 files\)/);
+    await user.click(add);
+    expect(within(dialog).getAllByRole('group', { name: /^\.env file \d+$/ })).toHaveLength(10);
+    for (let i = 1; i <= 10; i += 1) {
+      await user.type(within(group(dialog, i)).getByLabelText('File'), `/home/me/bot${i}/.env`);
+    }
+    await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
+    expect(api.saveAccount).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps each file’s message on that file when an earlier one is removed', async () => {
+    const { api, user } = await setup();
+    const dialog = await filled(user);
+    await user.click(within(dialog).getByRole('button', { name: 'Add another .env file' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Add another .env file' }));
+    await user.type(within(group(dialog, 1)).getByLabelText('File'), '/home/me/a/.env');
+    await user.type(within(group(dialog, 3)).getByLabelText('File'), '/home/me/c/.env');
+    await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
+    expect(within(group(dialog, 2)).getByLabelText('File')).toHaveAccessibleDescription(
+      /Choose a file/,
+    );
+
+    await user.click(within(group(dialog, 1)).getByRole('button', { name: /^Remove/ }));
+    // The empty file (now number 1) keeps its message; the one with a path (now 2) has none.
+    expect(within(group(dialog, 1)).getByLabelText('File')).toHaveValue('');
+    expect(within(group(dialog, 1)).getByLabelText('File')).toHaveAttribute('aria-invalid', 'true');
+    expect(within(group(dialog, 2)).getByLabelText('File')).toHaveValue('/home/me/c/.env');
+    expect(within(group(dialog, 2)).getByLabelText('File')).not.toHaveAttribute('aria-invalid');
+    expect(api.saveAccount).not.toHaveBeenCalled();
+  });
+
+  it('counts a bad extra variable name once, on its own field', async () => {
+    const { user } = await setup();
+    const dialog = await filled(user);
+    await user.type(within(dialog).getByLabelText('File'), '/home/me/bot/.env');
+    await user.click(within(dialog).getByRole('checkbox', { name: 'Also write the API key' }));
+    const name = within(dialog).getByLabelText('API key variable');
+    await user.clear(name);
+    await user.type(name, '1BAD');
+    await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
+    expect(name).toHaveAccessibleDescription(/A variable name starts with a letter or _/);
+    expect(within(dialog).getByRole('alert')).toHaveTextContent('One field needs fixing');
+  });
+
+  it('sends only keys the strict IPC contract accepts', async () => {
+    const { api, user } = await setup();
+    const dialog = await filled(user);
+    await user.type(within(dialog).getByLabelText('File'), '/home/me/bot/.env');
+    await user.click(within(dialog).getByRole('checkbox', { name: 'Also write the API key' }));
+    await user.click(within(dialog).getByRole('checkbox', { name: /broker user ID/ }));
+    await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
+    const [input] = api.saveAccount.mock.calls[0] ?? [];
+    expect(ipcContract['account:save'].request.safeParse(input).error).toBeUndefined();
   });
 });

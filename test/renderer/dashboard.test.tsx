@@ -193,6 +193,34 @@ describe('actions', () => {
     expect(api.openExportFolder).toHaveBeenCalledWith({ id: 'upstox-personal' });
   });
 
+  it('drops a failed command’s message once a newer token arrives', async () => {
+    const api = fakeApi(snapshot([account()]));
+    api.validate.mockResolvedValueOnce({
+      ok: false,
+      error: 'Upstox did not answer in time. Try again in a minute.',
+    });
+    await renderApp(api);
+    await userEvent.click(screen.getByRole('button', { name: 'Validate (Personal)' }));
+    expect(await within(card('Personal')).findByRole('alert')).toHaveTextContent(
+      'Upstox did not answer in time',
+    );
+    // A snapshot that changes nothing about the token keeps the message…
+    act(() => api.push(snapshot([account({ userName: 'RENAMED' })], NOW + 1000)));
+    expect(within(card('Personal')).getByRole('alert')).toHaveTextContent(
+      'Upstox did not answer in time',
+    );
+    // …a login or refresh (here the scheduler's) makes it stale.
+    act(() =>
+      api.push(
+        snapshot(
+          [account({ issuedAt: iso(NOW + 2000), lastRefreshAt: iso(NOW + 2000) })],
+          NOW + 2000,
+        ),
+      ),
+    );
+    expect(within(card('Personal')).queryByRole('alert')).toBeNull();
+  });
+
   it('turns an IPC failure into a message instead of crashing', async () => {
     const api = fakeApi(snapshot([account()]));
     api.validate.mockRejectedValueOnce(new Error('channel closed'));
