@@ -21,13 +21,10 @@ import type { AdapterContext } from './call';
 import type { HttpResponse } from './http';
 import {
   checkOutgoingState,
-  checkState,
   isRedirectTo,
   loginCancelled,
   loginFailed,
-  readRedirect,
-  redirectSecrets,
-  requireGrant,
+  parseGrantRedirect,
 } from './redirect';
 import type { BrokerAdapter, Profile, TokenSet } from './types';
 
@@ -201,40 +198,41 @@ export function createFyersAdapter(ctx: AdapterContext): BrokerAdapter {
     isRedirect: isRedirectTo,
 
     parseRedirect(url, expected) {
-      const params = readRedirect(url, expected.redirectUri, label);
-      // The grant and state are secrets from here on, whatever happens next.
-      ctx.registerSecrets(...redirectSecrets(params, 'auth_code'));
-      const state = params.get('state');
-      if (state !== undefined && state !== '') checkState(params, expected.state, label);
-      const s = params.get('s');
-      if (s !== 'ok') {
-        // Guess: brokers.md documents only the success form (s=ok, code=200, §1 [F1][F5]). Any other
-        // `s` is a failure; a message that speaks of cancelling is the user backing out.
-        const hide = redirectSecrets(params, 'auth_code');
-        const message = scrubText(params.get('message'), hide);
-        if (message !== undefined && /cancel|denied|declined/i.test(message)) {
-          throw loginCancelled(label, message);
-        }
-        const code = scrubText(params.get('code'), hide);
-        throw loginFailed(
-          label,
-          s === undefined
-            ? 'the return address carried no status (s)'
-            : `${label} said "${[code, message].filter(Boolean).join(': ') || (scrubText(s, hide) ?? '?')}"`,
-        );
-      }
-      // `code=200` is a status, not the grant (brokers.md §1 [F1][F5]).
-      const code = params.get('code');
-      if (code !== '200') {
-        throw loginFailed(
-          label,
-          code === undefined
-            ? 'the return address carried no status code'
-            : `${label} reported status code "${scrubText(code, redirectSecrets(params, 'auth_code')) ?? '?'}"`,
-        );
-      }
-      checkState(params, expected.state, label);
-      return { code: requireGrant(params, 'auth_code', label) };
+      return parseGrantRedirect({
+        url,
+        expected,
+        label,
+        grantName: 'auth_code',
+        registerSecrets: (...values) => ctx.registerSecrets(...values),
+        checkStatus: (params, hide) => {
+          const s = params.get('s');
+          if (s !== 'ok') {
+            // Guess: brokers.md documents only the success form (s=ok, code=200, §1 [F1][F5]). Any
+            // other `s` is a failure; a message that speaks of cancelling is the user backing out.
+            const message = scrubText(params.get('message'), hide);
+            if (message !== undefined && /cancel|denied|declined/i.test(message)) {
+              throw loginCancelled(label, message);
+            }
+            const code = scrubText(params.get('code'), hide);
+            throw loginFailed(
+              label,
+              s === undefined
+                ? 'the return address carried no status (s)'
+                : `${label} said "${[code, message].filter(Boolean).join(': ') || (scrubText(s, hide) ?? '?')}"`,
+            );
+          }
+          // `code=200` is a status, not the grant (brokers.md §1 [F1][F5]).
+          const code = params.get('code');
+          if (code !== '200') {
+            throw loginFailed(
+              label,
+              code === undefined
+                ? 'the return address carried no status code'
+                : `${label} reported status code "${scrubText(code, hide) ?? '?'}"`,
+            );
+          }
+        },
+      });
     },
 
     async exchange(credentials, grant) {

@@ -12,13 +12,10 @@ import type { AdapterContext } from './call';
 import type { HttpResponse } from './http';
 import {
   checkOutgoingState,
-  checkState,
   isRedirectTo,
   loginCancelled,
   loginFailed,
-  readRedirect,
-  redirectSecrets,
-  requireGrant,
+  parseGrantRedirect,
 } from './redirect';
 import type { BrokerAdapter, Profile, TokenSet } from './types';
 
@@ -152,23 +149,24 @@ export function createKiteAdapter(ctx: AdapterContext): BrokerAdapter {
     isRedirect: isRedirectTo,
 
     parseRedirect(url, expected) {
-      const params = readRedirect(url, expected.redirectUri, label);
-      // The grant and state are secrets from here on, whatever happens next.
-      ctx.registerSecrets(...redirectSecrets(params, 'request_token'));
-      const state = params.get('state');
-      if (state !== undefined && state !== '') checkState(params, expected.state, label);
-      const status = params.get('status');
-      if (status !== 'success') {
-        if (status !== undefined && CANCEL_STATUSES.has(status)) throw loginCancelled(label);
-        throw loginFailed(
-          label,
-          status === undefined
-            ? 'the return address carried no status'
-            : `${label} reported status "${scrubText(status, redirectSecrets(params, 'request_token')) ?? '?'}"`,
-        );
-      }
-      checkState(params, expected.state, label);
-      return { code: requireGrant(params, 'request_token', label) };
+      return parseGrantRedirect({
+        url,
+        expected,
+        label,
+        grantName: 'request_token',
+        registerSecrets: (...values) => ctx.registerSecrets(...values),
+        checkStatus: (params, hide) => {
+          const status = params.get('status');
+          if (status === 'success') return;
+          if (status !== undefined && CANCEL_STATUSES.has(status)) throw loginCancelled(label);
+          throw loginFailed(
+            label,
+            status === undefined
+              ? 'the return address carried no status'
+              : `${label} reported status "${scrubText(status, hide) ?? '?'}"`,
+          );
+        },
+      });
     },
 
     async exchange(credentials, grant) {

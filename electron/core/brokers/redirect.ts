@@ -8,6 +8,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { TokenTrayError } from '../errors';
 import { scrubText } from './broker-errors';
+import type { LoginGrant } from './types';
 
 function tryUrl(value: string): URL | undefined {
   try {
@@ -176,4 +177,38 @@ export function checkOutgoingState(state: string, label: string): void {
       `${label} login could not start: the state value is not 8–512 URL-safe characters (a bug).`,
     );
   }
+}
+
+export interface GrantRedirect {
+  readonly url: string;
+  readonly expected: { readonly redirectUri: string; readonly state: string };
+  readonly label: string;
+  /** The broker's name for the single-use grant: Upstox `code`, Kite `request_token`, FYERS `auth_code`. */
+  readonly grantName: string;
+  /** Registers values with the redactor before anything can echo them. */
+  readonly registerSecrets: (...values: readonly string[]) => void;
+  /**
+   * The broker's own success/error/cancel form. Throws loginCancelled/loginFailed for anything but
+   * success; `hide` holds the grant and state, to scrub from any text it quotes.
+   */
+  readonly checkStatus: (params: ReadonlyMap<string, string>, hide: readonly string[]) => void;
+}
+
+/**
+ * Every broker's redirect check, in the one order that keeps it safe: exactly our redirect URI with
+ * single-valued parameters; grant and state registered as secrets first, whatever happens next; a
+ * state that came back must match before the broker's status is believed (another login's error
+ * redirect is not ours to report); then the broker's status; then a state is required and the grant
+ * must be well formed.
+ */
+export function parseGrantRedirect(input: GrantRedirect): LoginGrant {
+  const { expected, label, grantName } = input;
+  const params = readRedirect(input.url, expected.redirectUri, label);
+  const hide = redirectSecrets(params, grantName);
+  input.registerSecrets(...hide);
+  const state = params.get('state');
+  if (state !== undefined && state !== '') checkState(params, expected.state, label);
+  input.checkStatus(params, hide);
+  checkState(params, expected.state, label);
+  return { code: requireGrant(params, grantName, label) };
 }

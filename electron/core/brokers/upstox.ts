@@ -15,8 +15,8 @@ import {
 } from './broker-errors';
 import type { AdapterContext } from './call';
 import type { HttpResponse } from './http';
-import { checkOutgoingState, checkState, loginCancelled, loginFailed } from './redirect';
-import { isRedirectTo, readRedirect, redirectSecrets, requireGrant } from './redirect';
+import { checkOutgoingState, isRedirectTo, loginCancelled, loginFailed } from './redirect';
+import { parseGrantRedirect } from './redirect';
 import type { BrokerAdapter, Profile, TokenSet } from './types';
 
 /**
@@ -173,24 +173,24 @@ export function createUpstoxAdapter(ctx: AdapterContext): BrokerAdapter {
     isRedirect: isRedirectTo,
 
     parseRedirect(url, expected) {
-      const params = readRedirect(url, expected.redirectUri, label);
-      // The grant and state are secrets from here on, whatever happens next.
-      ctx.registerSecrets(...redirectSecrets(params, 'code'));
-      const state = params.get('state');
-      if (state !== undefined && state !== '') checkState(params, expected.state, label);
-      // Guess: brokers.md does not describe Upstox's error redirect. Upstox follows OAuth 2.0, whose
-      // error redirect is `error` (+ `error_description`), RFC 6749 §4.1.2.1; access_denied = the user
-      // said no.
-      const error = params.get('error');
-      if (error !== undefined) {
-        const hide = redirectSecrets(params, 'code');
-        const description =
-          scrubText(params.get('error_description'), hide) ?? scrubText(error, hide);
-        if (error === 'access_denied') throw loginCancelled(label, description);
-        throw loginFailed(label, `${label} said "${description ?? 'error'}"`);
-      }
-      checkState(params, expected.state, label);
-      return { code: requireGrant(params, 'code', label) };
+      return parseGrantRedirect({
+        url,
+        expected,
+        label,
+        grantName: 'code',
+        registerSecrets: (...values) => ctx.registerSecrets(...values),
+        checkStatus: (params, hide) => {
+          // Guess: brokers.md does not describe Upstox's error redirect. Upstox follows OAuth 2.0,
+          // whose error redirect is `error` (+ `error_description`), RFC 6749 §4.1.2.1;
+          // access_denied = the user said no.
+          const error = params.get('error');
+          if (error === undefined) return;
+          const description =
+            scrubText(params.get('error_description'), hide) ?? scrubText(error, hide);
+          if (error === 'access_denied') throw loginCancelled(label, description);
+          throw loginFailed(label, `${label} said "${description ?? 'error'}"`);
+        },
+      });
     },
 
     async exchange(credentials, grant) {
