@@ -16,7 +16,7 @@ import { BrowserWindow, app, session as electronSession } from 'electron';
 import { DASHBOARD_URL } from '../core/app-url';
 import { dashboardPermission } from '../core/permission-policy';
 import type { Logger } from '../core/ports';
-import { guardAppWebContents } from './web-contents-guard';
+import { SECURE_WEB_PREFERENCES, guardAppWebContents } from './web-contents-guard';
 
 export interface DashboardWindowOptions {
   readonly preload: string;
@@ -75,19 +75,7 @@ export function createDashboardWindow(options: DashboardWindowOptions): Dashboar
       title: 'TokenTray',
       autoHideMenuBar: true,
       ...(options.icon ? { icon: options.icon } : {}),
-      webPreferences: {
-        preload: options.preload,
-        sandbox: true,
-        contextIsolation: true,
-        nodeIntegration: false,
-        nodeIntegrationInSubFrames: false,
-        nodeIntegrationInWorker: false,
-        webSecurity: true,
-        allowRunningInsecureContent: false,
-        webviewTag: false,
-        navigateOnDragDrop: false,
-        safeDialogs: true,
-      },
+      webPreferences: { ...SECURE_WEB_PREFERENCES, preload: options.preload },
     });
     guardAppWebContents(w.webContents, options.logger);
     w.once('ready-to-show', () => {

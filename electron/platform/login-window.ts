@@ -36,7 +36,7 @@ import {
 } from '../core/login-navigation-policy';
 import { loginPagePermission } from '../core/permission-policy';
 import type { Logger } from '../core/ports';
-import { ownsNavigationPolicy } from './web-contents-guard';
+import { SECURE_WEB_PREFERENCES, ownsNavigationPolicy } from './web-contents-guard';
 
 /** Chromium's net error codes that mean "we stopped it ourselves", not "the page failed". */
 const ERR_ABORTED = -3;
@@ -136,21 +136,8 @@ export function createLoginWindowNavigator(options: LoginWindowOptions): LoginWi
         title: `${label} login`,
         autoHideMenuBar: true,
         ...(options.icon ? { icon: options.icon } : {}),
-        webPreferences: {
-          // No preload: the broker's page gets no bridge to TokenTray at all.
-          partition,
-          sandbox: true,
-          contextIsolation: true,
-          nodeIntegration: false,
-          nodeIntegrationInSubFrames: false,
-          nodeIntegrationInWorker: false,
-          webSecurity: true,
-          allowRunningInsecureContent: false,
-          webviewTag: false,
-          navigateOnDragDrop: false,
-          safeDialogs: true,
-          spellcheck: false,
-        },
+        // No preload: the broker's page gets no bridge to TokenTray at all.
+        webPreferences: { ...SECURE_WEB_PREFERENCES, partition, spellcheck: false },
       });
       const contents: WebContents = window.webContents;
       // This window's rules (below) replace the app-wide "stay on app://" backstop.

@@ -13,11 +13,29 @@
  *   has not registered its own stricter policy (the login windows do, through
  *   `ownsNavigationPolicy`).
  */
-import { app, shell, type WebContents } from 'electron';
+import { app, shell, type WebContents, type WebPreferences } from 'electron';
 import { isAppUrl } from '../core/app-url';
 import { checkExternalUrl } from '../core/external-links';
 import { describeTarget } from '../core/login-navigation-policy';
 import type { Logger } from '../core/ports';
+
+/**
+ * The webPreferences every window starts from (Electron docs, Security checklist §2–4, 11, 12):
+ * sandboxed, isolated, no Node anywhere (frames and workers included), web security on, no
+ * <webview>, no navigation by drag-and-drop. Windows add only what is theirs (preload, partition).
+ */
+export const SECURE_WEB_PREFERENCES: Readonly<WebPreferences> = Object.freeze({
+  sandbox: true,
+  contextIsolation: true,
+  nodeIntegration: false,
+  nodeIntegrationInSubFrames: false,
+  nodeIntegrationInWorker: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  navigateOnDragDrop: false,
+  safeDialogs: true,
+});
 
 export function openExternalSafely(url: string, logger: Logger): boolean {
   const decision = checkExternalUrl(url);
