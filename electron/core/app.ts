@@ -7,10 +7,8 @@
  * minute boundary (the tray countdown has minute granularity, so nothing finer is ever needed), and
  * the 60 s clipboard clear after "Copy token". All through the injected Clock.
  */
-import type { BrokerId } from '../../shared/brokers';
 import type { Preferences, Snapshot } from '../../shared/domain';
 import { isUsable } from '../../shared/status';
-import type { ActivityLog } from './activity-log';
 import { createIpcHandlers } from './app-ipc';
 import type {
   ClipboardPort,
@@ -22,32 +20,21 @@ import type {
   TrayModel,
   TrayPort,
 } from './app-ports';
-import type { BrokerAdapter } from './brokers/types';
 import { toTokenTrayError, TokenTrayError } from './errors';
 import { planEvents } from './event-planner';
 import type { LoginNavigator } from './login-flow';
 import { Notifier, pauseEndFor, type NotificationPurpose } from './notifier';
-import type { Clock, Exporter, Logger, SecretStore, SettingsStore } from './ports';
 import { Scheduler, type FiredBatch } from './scheduler';
-import { TokenService } from './token-service';
+import { TokenService, type TokenServiceDeps } from './token-service';
 import { presentTray, sameTrayModel, statusNow } from './tray-presenter';
 
-export interface TokenTrayAppDeps {
-  readonly clock: Clock;
-  readonly settings: SettingsStore;
-  readonly secrets: SecretStore;
-  readonly brokers: Readonly<Record<BrokerId, BrokerAdapter>>;
-  readonly exporter: Exporter;
-  readonly logger: Logger;
+/** TokenService's ports, plus the ones only the app's views (tray, notifications, clipboard…) use. */
+export interface TokenTrayAppDeps extends TokenServiceDeps {
   readonly navigator: LoginNavigator;
   readonly notifications: NotificationPort;
   readonly tray: TrayPort;
   readonly clipboard: ClipboardPort;
   readonly shell: ShellPort;
-  readonly activity?: ActivityLog;
-  /** The user's time zone (default: the system's), for local time beside IST. */
-  readonly localZone?: string;
-  readonly loginTimeoutMs?: number;
 }
 
 /** The handle, plus what tests and the bench look at. */
@@ -67,17 +54,7 @@ const MINUTE = 60_000;
 export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
   const { clock, logger } = deps;
   const localZone = deps.localZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const service = new TokenService({
-    clock,
-    settings: deps.settings,
-    secrets: deps.secrets,
-    brokers: deps.brokers,
-    exporter: deps.exporter,
-    logger,
-    localZone,
-    ...(deps.activity ? { activity: deps.activity } : {}),
-    ...(deps.loginTimeoutMs !== undefined ? { loginTimeoutMs: deps.loginTimeoutMs } : {}),
-  });
+  const service = new TokenService({ ...deps, localZone });
 
   const pending = new Set<Promise<unknown>>();
   const snapshotListeners = new Set<(snapshot: Snapshot) => void>();
