@@ -10,25 +10,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
+import { launchChromium } from '../../test/browser/harness';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const distDir = join(root, 'dist', 'renderer');
 
 /** The budget for the renderer's JavaScript. */
 export const JS_BUDGET_KB = 150;
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-dev-shm-usage',
-];
 
 export interface BundleSize {
   readonly files: readonly { file: string; raw: number; gzip: number }[];
@@ -109,10 +98,7 @@ export async function run(log: (line: string) => void): Promise<void> {
     logLevel: 'silent',
     preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
   });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
   try {
     const base = server.resolvedUrls?.local[0];
     if (!base) throw new Error('the preview server did not report its URL');

@@ -3,47 +3,19 @@
  * validation, .env file, PIN opt-in, save, first login. Nothing they typed as a secret may appear
  * on the page afterwards.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DashboardPage } from './dashboard-page';
-import {
-  ensureBuilt,
-  launchChromium,
-  openDemo,
-  screenshot,
-  serveRenderer,
-  type DemoPage,
-} from './harness';
+import { useDemoSession } from './demo-session';
+import { screenshot } from './harness';
 
 const SECRET = 'demo-secret-NOT-REAL-7f3a';
 const PIN = '4821';
 
-let server: { url: string; close: () => Promise<void> };
-let browser: Browser;
-let open: DemoPage | undefined;
-
-beforeAll(async () => {
-  await ensureBuilt();
-  server = await serveRenderer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  const problems = open?.problems ?? [];
-  await open?.close();
-  open = undefined;
-  expect(problems, 'console errors or CSP violations').toEqual([]);
-});
+const openDemo = useDemoSession();
 
 describe('adding an account by keyboard only', () => {
   it('walks from the empty state to a logged-in FYERS account', async () => {
-    open = await openDemo(browser, server.url, { query: { scenario: 'first-run' } });
-    const { page } = open;
+    const { page } = await openDemo({ query: { scenario: 'first-run' } });
     const ui = new DashboardPage(page);
     await ui.ready();
 
@@ -171,8 +143,7 @@ describe('adding an account by keyboard only', () => {
   });
 
   it('keeps the stored secret when editing with the secret field left empty', async () => {
-    open = await openDemo(browser, server.url, { query: { scenario: 'healthy' } });
-    const { page } = open;
+    const { page } = await openDemo({ query: { scenario: 'healthy' } });
     const ui = new DashboardPage(page);
     await ui.ready();
     await ui.card('Personal').getByRole('button', { name: 'Edit (Personal)' }).click();

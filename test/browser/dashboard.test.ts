@@ -3,44 +3,15 @@
  * banner's one-click fix, the live countdown, settings, activity, light and dark. A screenshot of each
  * state goes to test-artifacts/screenshots/.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DashboardPage } from './dashboard-page';
-import {
-  ensureBuilt,
-  launchChromium,
-  openDemo,
-  screenshot,
-  serveRenderer,
-  type DemoPage,
-  type OpenOptions,
-} from './harness';
+import { useDemoSession } from './demo-session';
+import { screenshot, type OpenOptions } from './harness';
 
-let server: { url: string; close: () => Promise<void> };
-let browser: Browser;
-let open: DemoPage | undefined;
-
-beforeAll(async () => {
-  await ensureBuilt();
-  server = await serveRenderer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  const problems = open?.problems ?? [];
-  await open?.close();
-  open = undefined;
-  expect(problems, 'console errors or CSP violations').toEqual([]);
-});
+const openDemo = useDemoSession();
 
 async function start(options: OpenOptions): Promise<DashboardPage> {
-  open = await openDemo(browser, server.url, options);
-  const ui = new DashboardPage(open.page);
+  const ui = new DashboardPage((await openDemo(options)).page);
   await ui.ready();
   return ui;
 }
@@ -298,10 +269,10 @@ describe('dashboard in Chromium', () => {
   });
 
   it('the real entry without the preload explains instead of crashing', async () => {
-    open = await openDemo(browser, server.url, { file: 'index.html' });
-    const heading = open.page.getByRole('heading', { level: 1 });
+    const { page } = await openDemo({ file: 'index.html' });
+    const heading = page.getByRole('heading', { level: 1 });
     await heading.waitFor();
     expect(await heading.textContent()).toBe('TokenTray cannot reach its background process');
-    await screenshot(open.page, 'missing-preload');
+    await screenshot(page, 'missing-preload');
   });
 });

@@ -32,8 +32,7 @@ import {
   startBrokerSimulator,
   type BrokerSimulator,
 } from '../simulator/index';
-import { CHROMIUM_ARGS, screenshotDir } from './harness';
-import { chromium } from 'playwright-core';
+import { launchChromium, screenshotDir } from './harness';
 
 requireKeyringInCi();
 
@@ -46,7 +45,7 @@ const secretsFactory = (logger: RecordingLogger): SecretStore =>
 
 beforeAll(async () => {
   sim = await startBrokerSimulator();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
