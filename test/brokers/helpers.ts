@@ -9,41 +9,16 @@ import type { BrokerId } from '../../shared/brokers';
 import { createBrokerAdapters, type BrokerAdapterOptions } from '../../electron/core/brokers';
 import type { BrokerAdapter, LoginGrant } from '../../electron/core/brokers/types';
 import { TokenTrayError } from '../../electron/core/errors';
-import type { Logger } from '../../electron/core/ports';
 import {
   startBrokerSimulator,
   type BrokerSimulator,
   type BrokerSimulatorOptions,
 } from '../simulator/index';
 
-export interface LogEntry {
-  readonly level: 'info' | 'warn' | 'error';
-  readonly message: string;
-  readonly fields: Record<string, unknown> | undefined;
-}
+import { RecordingLogger } from '../helpers/recording-logger';
 
-export class RecordingLogger implements Logger {
-  readonly entries: LogEntry[] = [];
-  readonly registered = new Set<string>();
-  info(message: string, fields?: Record<string, unknown>): void {
-    this.entries.push({ level: 'info', message, fields });
-  }
-  warn(message: string, fields?: Record<string, unknown>): void {
-    this.entries.push({ level: 'warn', message, fields });
-  }
-  error(message: string, fields?: Record<string, unknown>): void {
-    this.entries.push({ level: 'error', message, fields });
-  }
-  registerSecret(value: string): void {
-    this.registered.add(value);
-  }
-  /** Everything written, as one string. */
-  text(): string {
-    return this.entries
-      .map((e) => `${e.level} ${e.message} ${JSON.stringify(e.fields)}`)
-      .join('\n');
-  }
-}
+export { RecordingLogger };
+export type { LogEntry } from '../helpers/recording-logger';
 
 /** A clock both the simulator and the adapters read; tests move it. */
 export class TestClock {

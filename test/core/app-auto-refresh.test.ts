@@ -28,7 +28,7 @@ describe.skipIf(!keyringAvailable)('FYERS auto-refresh', () => {
     await h.advanceTo(ist('2026-12-08T16:00'));
     expect(h.notifications.shown).toEqual([]);
     expect(h.tray.last?.icon).toBe('valid');
-    expect(h.logger.lines.join('\n')).not.toContain(second);
+    expect(h.logger.text()).not.toContain(second);
   });
 
   it('a refresh that falls due during a validation runs once the validation ends', async () => {

@@ -95,7 +95,7 @@ describe.skipIf(!keyringAvailable)('TokenTray app', () => {
       error:
         'Something unexpected went wrong. Check the log file (Help → Open log folder) and try again.',
     });
-    expect(h.logger.lines.join('\n')).not.toContain(secret);
+    expect(h.logger.text()).not.toContain(secret);
   });
 
   it('answers every query channel', async () => {
@@ -161,7 +161,7 @@ describe.skipIf(!keyringAvailable)('TokenTray app', () => {
     await h.clipboard.writeText('something the user copied');
     await h.advance(2 * M);
     expect(h.clipboard.text).toBe('something the user copied');
-    expect(h.logger.lines.join('\n')).not.toContain(token);
+    expect(h.logger.text()).not.toContain(token);
   });
 
   it('a copied token does not outlive its minute across a suspend or a quit', async () => {

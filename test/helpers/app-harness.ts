@@ -21,27 +21,16 @@ import type {
 import { createBrokerAdapters } from '../../electron/core/brokers';
 import { createFileExporter } from '../../electron/core/export/file-exporter';
 import { FakeClock } from '../../electron/core/fake-clock';
-import type { Clock, Exporter, Logger, SecretStore } from '../../electron/core/ports';
+import type { Clock, Exporter, SecretStore } from '../../electron/core/ports';
 import { createJsonFileBackend } from '../../electron/core/settings/settings-backend';
 import { createSettingsStore } from '../../electron/core/settings/settings-store';
 import { BROKERS, expiresAtKeyFor, type BrokerId } from '../../shared/brokers';
 import { preferencesSchema, type Preferences, type Thresholds } from '../../shared/domain';
 import { startBrokerSimulator, type BrokerSimulator, type SimLifetimes } from '../simulator/index';
 import { HttpLoginNavigator } from './http-login-navigator';
+import { RecordingLogger } from './recording-logger';
 
-export class RecordingLogger implements Logger {
-  readonly lines: string[] = [];
-  info(message: string, fields?: Record<string, unknown>): void {
-    this.lines.push(`info ${message} ${JSON.stringify(fields ?? {})}`);
-  }
-  warn(message: string, fields?: Record<string, unknown>): void {
-    this.lines.push(`warn ${message} ${JSON.stringify(fields ?? {})}`);
-  }
-  error(message: string, fields?: Record<string, unknown>): void {
-    this.lines.push(`error ${message} ${JSON.stringify(fields ?? {})}`);
-  }
-  registerSecret(): void {}
-}
+export { RecordingLogger };
 
 export interface ShownNotification extends DesktopNotification {
   readonly at: Date;
