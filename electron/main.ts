@@ -1,7 +1,7 @@
 /**
  * The composition root: builds the real adapters (keychain, settings file, broker clients, .env
  * exporter, Electron tray/notifications/windows), hands them to the platform-free app
- * (core/app.ts createTokenTrayApp) and wires Electron's events to the handle it returns. No decision
+ * (core/app/app.ts createTokenTrayApp) and wires Electron's events to the handle it returns. No decision
  * is made here; every rule lives in electron/core/ and is tested in plain Node.
  *
  * Lifecycle:
@@ -17,9 +17,9 @@
  */
 import { app, dialog } from 'electron';
 import { join } from 'node:path';
-import type { TokenTrayAppHandle, TrayAction } from './core/app-ports';
-import { createTokenTrayApp } from './core/app';
-import { APP_ORIGIN } from './core/app-url';
+import type { TokenTrayAppHandle, TrayAction } from './core/app/app-ports';
+import { createTokenTrayApp } from './core/app/app';
+import { APP_ORIGIN } from './core/policy/app-url';
 import { createBrokerAdapters } from './core/brokers';
 import { isTokenTrayError } from './core/errors';
 import { createCreatedFilesRegistry } from './core/export/created-files';
@@ -93,7 +93,7 @@ async function startApp(): Promise<void> {
   // The tray's clicks go to the app, which is built with the tray: the closure reads `appHandle`
   // only when the user clicks, long after it is assigned.
   const onTrayAction = (action: TrayAction) => {
-    void appHandle.handleTrayAction(action); // never rejects (core/app.ts)
+    void appHandle.handleTrayAction(action); // never rejects (core/app/app.ts)
   };
   const tray = createElectronTray({
     trayIconsDir: paths.trayIconsDir,

@@ -14,8 +14,8 @@
  */
 import { protocol, session as electronSession, type Session } from 'electron';
 import { readFile, realpath } from 'node:fs/promises';
-import { APP_SCHEME, isInside, resolveAppFile } from '../core/app-url';
-import { dashboardResponseHeaders } from '../core/content-security-policy';
+import { APP_SCHEME, isInside, resolveAppFile } from '../core/policy/app-url';
+import { dashboardResponseHeaders } from '../core/policy/content-security-policy';
 import type { Logger } from '../core/ports';
 
 export function registerAppScheme(): void {

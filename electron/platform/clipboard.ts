@@ -4,7 +4,7 @@
  * token, so whatever the user copied since stays theirs. The content is compared, never logged.
  */
 import { clipboard } from 'electron';
-import type { ClipboardPort } from '../core/app-ports';
+import type { ClipboardPort } from '../core/app/app-ports';
 
 export function createElectronClipboard(): ClipboardPort {
   return {

@@ -13,8 +13,8 @@
  *   renderer keeps its state.
  */
 import { BrowserWindow, app, session as electronSession } from 'electron';
-import { DASHBOARD_URL } from '../core/app-url';
-import { dashboardPermission } from '../core/permission-policy';
+import { DASHBOARD_URL } from '../core/policy/app-url';
+import { dashboardPermission } from '../core/policy/permission-policy';
 import type { Logger } from '../core/ports';
 import { SECURE_WEB_PREFERENCES, guardAppWebContents } from './web-contents-guard';
 

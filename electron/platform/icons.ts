@@ -5,7 +5,7 @@
  * the repo's build/icons (drawn by scripts/make-icons.mjs).
  */
 import { app } from 'electron';
-import { resourcePaths, type ResourcePaths } from '../core/resource-paths';
+import { resourcePaths, type ResourcePaths } from '../core/app/resource-paths';
 
 export function runtimePaths(): ResourcePaths {
   return resourcePaths({

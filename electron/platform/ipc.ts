@@ -2,21 +2,21 @@
  * Registers one `ipcMain.handle` per channel of shared/ipc-contract.ts (the preload exposes exactly
  * these) and pushes snapshots to the dashboard. Every message goes through, in order:
  *
- * 1. the sender check (core/ipc-guard.ts checkSender): our dashboard's webContents, its main frame,
+ * 1. the sender check (core/policy/ipc-guard.ts checkSender): our dashboard's webContents, its main frame,
  *    the app://tokentray origin — anything else is refused before its payload is even looked at;
  * 2. the channel's zod request schema: a bad payload is answered with an error that names the
  *    fields (a CommandResult `{ ok: false, error }` where the channel answers with one, a rejected
  *    invoke otherwise), and the app's handler is never called;
  * 3. the app's handler (TokenTrayAppHandle.ipc[channel]);
  * 4. the channel's result schema, which drops any key the contract does not declare, so nothing
- *    secret can ride along by mistake (snapshots carry masked tokens only; core/token-service.ts).
+ *    secret can ride along by mistake (snapshots carry masked tokens only; core/lifecycle/token-service.ts).
  *
  * Errors thrown by a handler reach the renderer only as a TokenTrayError's message (written for the
  * user, never containing a secret); anything else becomes a generic message and goes to the log.
  */
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { IPC_CHANNELS, SNAPSHOT_EVENT, type IpcChannel } from '../../shared/ipc-contract';
-import type { IpcHandlers, TokenTrayAppHandle } from '../core/app-ports';
+import type { IpcHandlers, TokenTrayAppHandle } from '../core/app/app-ports';
 import { isTokenTrayError } from '../core/errors';
 import {
   answersWithCommandResult,
@@ -24,7 +24,7 @@ import {
   parseIpcRequest,
   sanitizeIpcResult,
   type TrustedRenderer,
-} from '../core/ipc-guard';
+} from '../core/policy/ipc-guard';
 import type { Logger } from '../core/ports';
 
 export interface IpcRegistrationOptions {

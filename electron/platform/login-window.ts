@@ -1,5 +1,5 @@
 /**
- * The LoginNavigator of the app (electron/core/login-flow.ts): a dedicated BrowserWindow per login,
+ * The LoginNavigator of the app (electron/core/lifecycle/login-flow.ts): a dedicated BrowserWindow per login,
  * showing the broker's page and catching the redirect to TokenTray's redirect URI before it loads.
  *
  * Every decision (capture / allow / block) comes from core's login-navigation-policy.ts; this file
@@ -28,13 +28,13 @@ import { accountIdSchema } from '../../shared/domain';
 import { BROKERS } from '../../shared/brokers';
 import { loginCancelled } from '../core/brokers/redirect';
 import { TokenTrayError } from '../core/errors';
-import type { LoginNavigationRequest, LoginNavigator } from '../core/login-flow';
+import type { LoginNavigationRequest, LoginNavigator } from '../core/lifecycle/login-flow';
 import {
   decideLoginNavigation,
   describeTarget,
   type LoginRequestKind,
-} from '../core/login-navigation-policy';
-import { loginPagePermission } from '../core/permission-policy';
+} from '../core/policy/login-navigation-policy';
+import { loginPagePermission } from '../core/policy/permission-policy';
 import type { Logger } from '../core/ports';
 import { SECURE_WEB_PREFERENCES, ownsNavigationPolicy } from './web-contents-guard';
 

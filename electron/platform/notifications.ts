@@ -14,7 +14,7 @@
  *   still show everything.
  */
 import { Notification } from 'electron';
-import type { DesktopNotification, NotificationPort } from '../core/app-ports';
+import type { DesktopNotification, NotificationPort } from '../core/app/app-ports';
 import type { Logger } from '../core/ports';
 
 export interface ElectronNotificationsOptions {

@@ -9,8 +9,8 @@
  */
 import { powerMonitor } from 'electron';
 import { performance } from 'node:perf_hooks';
-import type { PowerEvent } from '../core/app-ports';
-import { ClockJumpDetector } from '../core/clock-jump-detector';
+import type { PowerEvent } from '../core/app/app-ports';
+import { ClockJumpDetector } from '../core/lifecycle/clock-jump-detector';
 import type { Logger } from '../core/ports';
 
 export function watchPower(

@@ -1,5 +1,5 @@
 /**
- * ShellPort (core/app-ports.ts) over Electron's dialog and shell.
+ * ShellPort (core/app/app-ports.ts) over Electron's dialog and shell.
  *
  * - chooseEnvFile: a Save dialog, because the .env file may not exist yet. TokenTray rewrites only its
  *   own lines in an existing file (core/export), which the dialog's message says where the OS shows
@@ -11,7 +11,7 @@
 import { dialog, shell, type BrowserWindow, type SaveDialogOptions } from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
-import type { ShellPort } from '../core/app-ports';
+import type { ShellPort } from '../core/app/app-ports';
 import { TokenTrayError } from '../core/errors';
 
 export interface ElectronShellOptions {

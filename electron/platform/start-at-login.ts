@@ -2,7 +2,7 @@
  * "Start at login" for each desktop:
  * - macOS, Windows: `app.setLoginItemSettings` (Electron docs; darwin and win32 only). Windows gets the
  *   `--hidden` argument, so a login start stays in the tray; macOS reports `wasOpenedAtLogin` instead.
- * - Linux: an XDG autostart entry (core/autostart-entry.ts) in `<config>/autostart/` — the folder
+ * - Linux: an XDG autostart entry (core/app/autostart-entry.ts) in `<config>/autostart/` — the folder
  *   Electron calls `appData` on Linux ($XDG_CONFIG_HOME or ~/.config). An AppImage registers
  *   $APPIMAGE (the stable file), not the temporary mount its process runs from.
  * In development (`electron .`) the app folder is passed along, or the entry would start bare Electron.
@@ -15,7 +15,7 @@ import {
   HIDDEN_FLAG,
   autostartDesktopEntry,
   startedHidden,
-} from '../core/autostart-entry';
+} from '../core/app/autostart-entry';
 import type { Logger } from '../core/ports';
 
 export interface StartAtLogin {

@@ -13,7 +13,7 @@
  *   Quit TokenTray
  */
 import type { MenuItemConstructorOptions, NativeImage } from 'electron';
-import type { TrayAccountItem, TrayAction, TrayIconStatus, TrayModel } from '../core/app-ports';
+import type { TrayAccountItem, TrayAction, TrayIconStatus, TrayModel } from '../core/app/app-ports';
 import type { TokenStatus } from '../../shared/status';
 import { describeInstant } from '../../shared/countdown';
 

@@ -14,9 +14,9 @@
  */
 import { Menu, Tray, nativeImage, nativeTheme, type NativeImage } from 'electron';
 import { join } from 'node:path';
-import type { TrayAction, TrayIconStatus, TrayModel, TrayPort } from '../core/app-ports';
+import type { TrayAction, TrayIconStatus, TrayModel, TrayPort } from '../core/app/app-ports';
 import type { Logger } from '../core/ports';
-import { trayIconFile, type PanelTheme } from '../core/resource-paths';
+import { trayIconFile, type PanelTheme } from '../core/app/resource-paths';
 import { trayMenuTemplate } from './tray-menu';
 
 export interface ElectronTrayOptions {

@@ -14,9 +14,9 @@
  *   `ownsNavigationPolicy`).
  */
 import { app, shell, type WebContents, type WebPreferences } from 'electron';
-import { isAppUrl } from '../core/app-url';
-import { checkExternalUrl } from '../core/external-links';
-import { describeTarget } from '../core/login-navigation-policy';
+import { isAppUrl } from '../core/policy/app-url';
+import { checkExternalUrl } from '../core/policy/external-links';
+import { describeTarget } from '../core/policy/login-navigation-policy';
 import type { Logger } from '../core/ports';
 
 /**

@@ -4,9 +4,9 @@
  * resume event was lost. Everything runs on the FakeClock, so the numbers are exact and repeatable.
  */
 import { DateTime } from 'luxon';
-import { FakeClock } from '../../electron/core/fake-clock';
-import { planEvents, type PlannerAccount } from '../../electron/core/event-planner';
-import { Scheduler, type FiredBatch } from '../../electron/core/scheduler';
+import { FakeClock } from '../../test/helpers/fake-clock';
+import { planEvents, type PlannerAccount } from '../../electron/core/lifecycle/event-planner';
+import { Scheduler, type FiredBatch } from '../../electron/core/lifecycle/scheduler';
 import { accountConfigSchema, preferencesSchema } from '../../shared/domain';
 import { BROKER_IDS } from '../../shared/brokers';
 import { accessTokenExpiry, refreshTokenExpiry } from '../../shared/expiry';

@@ -20,7 +20,7 @@ import { systemClock, type SecretStore } from '../../electron/core/ports';
 import { createKeytarSecretStore } from '../../electron/core/secrets/keytar-secret-store';
 import { createJsonFileBackend } from '../../electron/core/settings/settings-backend';
 import { createSettingsStore } from '../../electron/core/settings/settings-store';
-import { TokenService } from '../../electron/core/token-service';
+import { TokenService } from '../../electron/core/lifecycle/token-service';
 import { RecordingLogger } from '../brokers/helpers';
 import { tempDir } from '../export/helpers/temp-dir';
 import { createMemorySecretStore } from '../helpers/memory-secret-store';

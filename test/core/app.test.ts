@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { createTokenTrayApp } from '../../electron/core/app';
+import { createTokenTrayApp } from '../../electron/core/app/app';
 import { createBrokerAdapters } from '../../electron/core/brokers';
 import { createFileExporter } from '../../electron/core/export/file-exporter';
 import { createJsonFileBackend } from '../../electron/core/settings/settings-backend';

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { planAccountEvents, type PlannerAccount } from '../../electron/core/event-planner';
+import {
+  planAccountEvents,
+  type PlannerAccount,
+} from '../../electron/core/lifecycle/event-planner';
 import { accountConfigSchema, preferencesSchema } from '../../shared/domain';
 import type { BrokerId } from '../../shared/brokers';
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../electron/core/fake-clock';
-import { Scheduler, type FiredBatch, type PlannedEvent } from '../../electron/core/scheduler';
+import { FakeClock } from '../helpers/fake-clock';
+import {
+  Scheduler,
+  type FiredBatch,
+  type PlannedEvent,
+} from '../../electron/core/lifecycle/scheduler';
 
 const H = 3_600_000;
 const M = 60_000;

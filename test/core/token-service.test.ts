@@ -15,9 +15,9 @@ import type { AppHarness } from '../helpers/app-harness';
 import { createMemorySecretStore } from '../helpers/memory-secret-store';
 import { createBrokerAdapters } from '../../electron/core/brokers';
 import { TokenTrayError } from '../../electron/core/errors';
-import { FakeClock } from '../../electron/core/fake-clock';
+import { FakeClock } from '../helpers/fake-clock';
 import { silentLogger } from '../../electron/core/ports';
-import { TokenService } from '../../electron/core/token-service';
+import { TokenService } from '../../electron/core/lifecycle/token-service';
 import { accountConfigSchema, preferencesSchema, type Snapshot } from '../../shared/domain';
 
 requireKeyringInCi();

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { presentTray } from '../../electron/core/tray-presenter';
+import { presentTray } from '../../electron/core/app/tray-presenter';
 import { DEFAULT_ACCOUNT_THRESHOLDS, type AccountView, type Snapshot } from '../../shared/domain';
 import type { BrokerId } from '../../shared/brokers';
 

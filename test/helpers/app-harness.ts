@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dotenv from 'dotenv';
-import { createTokenTrayApp, type TokenTrayApp } from '../../electron/core/app';
+import { createTokenTrayApp, type TokenTrayApp } from '../../electron/core/app/app';
 import type {
   ClipboardPort,
   DesktopNotification,
@@ -17,10 +17,10 @@ import type {
   ShellPort,
   TrayModel,
   TrayPort,
-} from '../../electron/core/app-ports';
+} from '../../electron/core/app/app-ports';
 import { createBrokerAdapters } from '../../electron/core/brokers';
 import { createFileExporter } from '../../electron/core/export/file-exporter';
-import { FakeClock } from '../../electron/core/fake-clock';
+import { FakeClock } from './fake-clock';
 import type { Clock, Exporter, SecretStore } from '../../electron/core/ports';
 import { createJsonFileBackend } from '../../electron/core/settings/settings-backend';
 import { createSettingsStore } from '../../electron/core/settings/settings-store';

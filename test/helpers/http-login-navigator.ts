@@ -6,7 +6,10 @@
  * without ever loading it (the app's window cancels that navigation the same way).
  */
 import { TokenTrayError } from '../../electron/core/errors';
-import type { LoginNavigationRequest, LoginNavigator } from '../../electron/core/login-flow';
+import type {
+  LoginNavigationRequest,
+  LoginNavigator,
+} from '../../electron/core/lifecycle/login-flow';
 
 export interface HttpLoginNavigatorOptions {
   /** The button the simulated user presses on the login page (default "login"). */

@@ -22,11 +22,14 @@ import { join } from 'node:path';
 import { BROKERS } from '../../shared/brokers';
 import { loginCancelled } from '../../electron/core/brokers/redirect';
 import { TokenTrayError } from '../../electron/core/errors';
-import type { LoginNavigationRequest, LoginNavigator } from '../../electron/core/login-flow';
+import type {
+  LoginNavigationRequest,
+  LoginNavigator,
+} from '../../electron/core/lifecycle/login-flow';
 import {
   decideLoginNavigation,
   type LoginRequestKind,
-} from '../../electron/core/login-navigation-policy';
+} from '../../electron/core/policy/login-navigation-policy';
 
 export interface PlaywrightLoginNavigatorOptions {
   readonly browser: Browser;

@@ -3,7 +3,7 @@
  * kept (so clicks arrive), the same id replaces, withdraw closes, unsupported systems degrade quietly.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DesktopNotification } from '../../electron/core/app-ports';
+import type { DesktopNotification } from '../../electron/core/app/app-ports';
 import type { Logger } from '../../electron/core/ports';
 import { FakeNotification, resetFake } from './fake-electron';
 

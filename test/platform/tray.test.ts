@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TrayAction, TrayModel } from '../../electron/core/app-ports';
+import type { TrayAction, TrayModel } from '../../electron/core/app/app-ports';
 import { silentLogger } from '../../electron/core/ports';
 import { FakeTray, fake, resetFake, type FakeNativeImage } from './fake-electron';
 

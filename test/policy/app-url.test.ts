@@ -1,5 +1,5 @@
 /**
- * The dashboard's origin and file mapping (electron/core/app-url.ts), the CSP it is served with
+ * The dashboard's origin and file mapping (electron/core/policy/app-url.ts), the CSP it is served with
  * (content-security-policy.ts, kept equal to renderer/index.html's <meta>), and the external-link
  * allow-list (external-links.ts).
  */
@@ -14,13 +14,13 @@ import {
   isInside,
   resolveAppFile,
   webOrigin,
-} from '../../electron/core/app-url';
+} from '../../electron/core/policy/app-url';
 import {
   DASHBOARD_CSP_DIRECTIVES,
   DASHBOARD_CSP_HEADER,
   dashboardResponseHeaders,
-} from '../../electron/core/content-security-policy';
-import { EXTERNAL_LINK_ORIGINS, checkExternalUrl } from '../../electron/core/external-links';
+} from '../../electron/core/policy/content-security-policy';
+import { EXTERNAL_LINK_ORIGINS, checkExternalUrl } from '../../electron/core/policy/external-links';
 import { BROKERS, BROKER_IDS } from '../../shared/brokers';
 
 const root = resolve('/srv/tokentray/dist/renderer');

@@ -1,6 +1,6 @@
 /**
- * The pure IPC checks (electron/core/ipc-guard.ts) and the pages' permission policy
- * (electron/core/permission-policy.ts).
+ * The pure IPC checks (electron/core/policy/ipc-guard.ts) and the pages' permission policy
+ * (electron/core/policy/permission-policy.ts).
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,8 +8,11 @@ import {
   checkSender,
   parseIpcRequest,
   sanitizeIpcResult,
-} from '../../electron/core/ipc-guard';
-import { dashboardPermission, loginPagePermission } from '../../electron/core/permission-policy';
+} from '../../electron/core/policy/ipc-guard';
+import {
+  dashboardPermission,
+  loginPagePermission,
+} from '../../electron/core/policy/permission-policy';
 import { IPC_CHANNELS, ipcContract } from '../../shared/ipc-contract';
 
 const trusted = { webContentsId: 3, origin: 'app://tokentray' };

@@ -1,5 +1,5 @@
 /**
- * The login window's one decision (electron/core/login-navigation-policy.ts), shared by the Electron
+ * The login window's one decision (electron/core/policy/login-navigation-policy.ts), shared by the Electron
  * adapter and the Chromium test driver: capture the redirect URI, allow the broker's pages, block the
  * rest.
  */
@@ -10,7 +10,7 @@ import {
   decideLoginNavigation,
   describeTarget,
   type LoginPolicyInput,
-} from '../../electron/core/login-navigation-policy';
+} from '../../electron/core/policy/login-navigation-policy';
 
 const REDIRECT = 'http://127.0.0.1:5055/kite/callback';
 const kite = createBrokerAdapters().kite;

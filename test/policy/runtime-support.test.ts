@@ -7,15 +7,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { TrayIconStatus } from '../../electron/core/app-ports';
+import type { TrayIconStatus } from '../../electron/core/app/app-ports';
 import {
   HIDDEN_FLAG,
   autostartDesktopEntry,
   quoteExecArg,
   startedHidden,
-} from '../../electron/core/autostart-entry';
-import { ClockJumpDetector } from '../../electron/core/clock-jump-detector';
-import { resourcePaths, trayIconFile } from '../../electron/core/resource-paths';
+} from '../../electron/core/app/autostart-entry';
+import { ClockJumpDetector } from '../../electron/core/lifecycle/clock-jump-detector';
+import { resourcePaths, trayIconFile } from '../../electron/core/app/resource-paths';
 
 const repo = new URL('../..', import.meta.url).pathname;
 

@@ -67,7 +67,7 @@ describe('layer rules reject a file that crosses a layer', () => {
   it('renderer importing main-process code', async () => {
     const errors = await importErrors(
       'renderer/components/bad.tsx',
-      "import { TokenService } from '../../electron/core/token-service';\nexport const t = TokenService;\n",
+      "import { TokenService } from '../../electron/core/lifecycle/token-service';\nexport const t = TokenService;\n",
     );
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/may not import main-process code/);
@@ -75,7 +75,7 @@ describe('layer rules reject a file that crosses a layer', () => {
 
   it.each([
     ["import { readFileSync } from 'node:fs';"],
-    ["import { TokenService } from '../electron/core/token-service';"],
+    ["import { TokenService } from '../electron/core/lifecycle/token-service';"],
     ["import { render } from '../renderer/mount';"],
     ["import React from 'react';"],
     ["import keytar from 'keytar';"],

@@ -2,7 +2,7 @@
  * The activity log the dashboard shows: what happened to each account, newest last. Messages are built
  * by TokenService from fixed words and non-secret fields only.
  */
-import type { ActivityEntry } from '../../shared/domain';
+import type { ActivityEntry } from '../../../shared/domain';
 
 export class ActivityLog {
   private readonly entries: ActivityEntry[] = [];

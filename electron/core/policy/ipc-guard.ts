@@ -11,7 +11,7 @@ import {
   type IpcChannel,
   type IpcRequest,
   type IpcResult,
-} from '../../shared/ipc-contract';
+} from '../../../shared/ipc-contract';
 import { webOrigin } from './app-url';
 
 /** What Electron tells us about who sent a message (IpcMainInvokeEvent). */

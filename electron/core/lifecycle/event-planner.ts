@@ -8,11 +8,11 @@
  * token made at that instant would outlive the current one; otherwise the trader hears from us once,
  * at the morning reminder (default 08:30 IST) on trading days, with time to log in before 09:15.
  */
-import type { AccountConfig, Preferences } from '../../shared/domain';
-import { BROKERS } from '../../shared/brokers';
-import { accessTokenExpiry } from '../../shared/expiry';
-import { isTradingDay, istDate, istTimeOnDate } from '../../shared/calendar';
-import { nextStatusChange } from '../../shared/status';
+import type { AccountConfig, Preferences } from '../../../shared/domain';
+import { BROKERS } from '../../../shared/brokers';
+import { accessTokenExpiry } from '../../../shared/expiry';
+import { isTradingDay, istDate, istTimeOnDate } from '../../../shared/calendar';
+import { nextStatusChange } from '../../../shared/status';
 import type { PlannedEvent } from './scheduler';
 import { thresholdsMs } from './thresholds';
 

@@ -4,13 +4,13 @@
  * time beside them when their zone differs, and is built from non-secret fields only: account
  * labels, instants, and TokenTrayError messages, which never hold a secret.
  */
-import { BROKERS } from '../../shared/brokers';
-import { istTimeOnDate, MARKET_OPEN } from '../../shared/calendar';
-import { describeInstant, formatCountdown } from '../../shared/countdown';
-import type { AccountView } from '../../shared/domain';
-import type { TokenStatus } from '../../shared/status';
-import type { DesktopNotification } from './app-ports';
-import { accountName } from './tray-presenter';
+import { BROKERS } from '../../../shared/brokers';
+import { istTimeOnDate, MARKET_OPEN } from '../../../shared/calendar';
+import { describeInstant, formatCountdown } from '../../../shared/countdown';
+import type { AccountView } from '../../../shared/domain';
+import type { TokenStatus } from '../../../shared/status';
+import type { DesktopNotification } from '../app/app-ports';
+import { accountName } from '../app/tray-presenter';
 
 export interface NotificationText {
   readonly title: string;

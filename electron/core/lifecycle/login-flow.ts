@@ -5,9 +5,9 @@
  * and parse it strictly.
  */
 import { randomBytes } from 'node:crypto';
-import { BROKERS, type BrokerId } from '../../shared/brokers';
-import type { BrokerAdapter, LoginGrant } from './brokers/types';
-import { TokenTrayError } from './errors';
+import { BROKERS, type BrokerId } from '../../../shared/brokers';
+import type { BrokerAdapter, LoginGrant } from '../brokers/types';
+import { TokenTrayError } from '../errors';
 
 export interface LoginNavigationRequest {
   readonly accountId: string;

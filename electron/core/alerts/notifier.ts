@@ -25,11 +25,11 @@
  * - Pause lasts until the next 00:00 IST ("until tomorrow"); it is kept in memory only.
  */
 import { DateTime } from 'luxon';
-import { isTradingDay, istTimeOnDate, MARKET_CLOSE } from '../../shared/calendar';
-import type { AccountView, Preferences, Snapshot } from '../../shared/domain';
-import { IST_ZONE } from '../../shared/expiry';
-import { isUsable } from '../../shared/status';
-import type { DesktopNotification, NotificationPort } from './app-ports';
+import { isTradingDay, istTimeOnDate, MARKET_CLOSE } from '../../../shared/calendar';
+import type { AccountView, Preferences, Snapshot } from '../../../shared/domain';
+import { IST_ZONE } from '../../../shared/expiry';
+import { isUsable } from '../../../shared/status';
+import type { DesktopNotification, NotificationPort } from '../app/app-ports';
 import {
   expiringText,
   exportFailedText,
@@ -38,10 +38,10 @@ import {
   refreshTokenText,
   type NotificationText,
 } from './notification-text';
-import type { Clock, Logger } from './ports';
-import type { FiredBatch } from './scheduler';
-import type { ServiceNotice } from './token-service';
-import { statusNow } from './tray-presenter';
+import type { Clock, Logger } from '../ports';
+import type { FiredBatch } from '../lifecycle/scheduler';
+import type { ServiceNotice } from '../lifecycle/token-service';
+import { statusNow } from '../app/tray-presenter';
 
 export type NotificationPurpose = 'token' | 'refresh-token' | 'export';
 

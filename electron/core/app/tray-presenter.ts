@@ -6,13 +6,13 @@
  * Statuses are re-evaluated at `now` rather than read from the snapshot: the tray is re-rendered
  * every minute from the same snapshot, and the countdown and the colour must never disagree.
  */
-import { BROKERS } from '../../shared/brokers';
-import type { AccountView, Snapshot } from '../../shared/domain';
-import { describeInstant, formatCountdown } from '../../shared/countdown';
-import { IST_ZONE } from '../../shared/expiry';
-import { isUsable, statusAt, worstStatus, type TokenStatus } from '../../shared/status';
+import { BROKERS } from '../../../shared/brokers';
+import type { AccountView, Snapshot } from '../../../shared/domain';
+import { describeInstant, formatCountdown } from '../../../shared/countdown';
+import { IST_ZONE } from '../../../shared/expiry';
+import { isUsable, statusAt, worstStatus, type TokenStatus } from '../../../shared/status';
 import type { TrayAccountItem, TrayIconStatus, TrayModel } from './app-ports';
-import { thresholdsMs } from './thresholds';
+import { thresholdsMs } from '../lifecycle/thresholds';
 
 export interface TrayPresentOptions {
   readonly startAtLogin: boolean;

@@ -12,7 +12,7 @@
  * slept are delivered together, one batch per account, so the notifier can merge them into one and
  * withdraw the stale ones.
  */
-import type { Clock } from './ports';
+import type { Clock } from '../ports';
 
 export const EVENT_KINDS = [
   'status-change',

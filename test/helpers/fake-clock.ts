@@ -4,7 +4,7 @@
  * awake time (what timers count; it stands still while the machine is suspended), so a suspend makes
  * timers late exactly as it does on a laptop.
  */
-import type { Clock } from './ports';
+import type { Clock } from '../../electron/core/ports';
 
 interface FakeTimer {
   readonly id: number;

@@ -17,7 +17,7 @@
  * - Other resources (scripts, styles, images, XHR) are the page's own business, within http(s), data:
  *   and blob:.
  */
-import type { LoginNavigationRequest } from './login-flow';
+import type { LoginNavigationRequest } from '../lifecycle/login-flow';
 
 /** Where a request comes from, as both navigators can tell it. */
 export type LoginRequestKind = 'main-frame' | 'sub-frame' | 'resource';

@@ -5,8 +5,8 @@
  * Electron's events to the handle it gets back. Tests and the trading-week bench plug in recording
  * fakes instead, so everything a user sees is decided here, in code that runs without Electron.
  */
-import type { IpcChannel, IpcRequest, IpcResult } from '../../shared/ipc-contract';
-import type { TokenStatus } from '../../shared/status';
+import type { IpcChannel, IpcRequest, IpcResult } from '../../../shared/ipc-contract';
+import type { TokenStatus } from '../../../shared/status';
 
 /** Icon colour set: the worst status over all accounts (revoked shows as expired). */
 export type TrayIconStatus = 'valid' | 'expiring' | 'critical' | 'expired' | 'none';

@@ -6,7 +6,7 @@
  * app-registration pages (shared/brokers.ts `appRegistrationUrl`), their login origins, and their API
  * documentation (the sources listed in the project's brokers.md).
  */
-import { BROKERS, BROKER_IDS } from '../../shared/brokers';
+import { BROKERS, BROKER_IDS } from '../../../shared/brokers';
 
 /** Broker documentation hosts TokenTray links to (brokers.md §5). */
 const DOC_ORIGINS = ['https://upstox.com', 'https://kite.trade', 'https://myapi.fyers.in'] as const;

@@ -8,7 +8,7 @@
  * old one only after the broker has issued it and not rejected it on validation; until then the old
  * token stays in the keychain, in memory and in every .env file.
  */
-import { BROKERS, type BrokerId } from '../../shared/brokers';
+import { BROKERS, type BrokerId } from '../../../shared/brokers';
 import {
   accountConfigSchema,
   maskToken,
@@ -19,17 +19,17 @@ import {
   type ActivityEntry,
   type Preferences,
   type Snapshot,
-} from '../../shared/domain';
-import { describeInstant } from '../../shared/countdown';
-import { deepFreeze } from '../../shared/deep-freeze';
-import { statusAt, type TokenStatus } from '../../shared/status';
-import { refreshTokenExpiry } from '../../shared/expiry';
-import { ActivityLog } from './activity-log';
-import type { BrokerAdapter, TokenSet } from './brokers/types';
-import { TokenTrayError, toTokenTrayError } from './errors';
+} from '../../../shared/domain';
+import { describeInstant } from '../../../shared/countdown';
+import { deepFreeze } from '../../../shared/deep-freeze';
+import { statusAt, type TokenStatus } from '../../../shared/status';
+import { refreshTokenExpiry } from '../../../shared/expiry';
+import { ActivityLog } from '../app/activity-log';
+import type { BrokerAdapter, TokenSet } from '../brokers/types';
+import { TokenTrayError, toTokenTrayError } from '../errors';
 import type { PlannerAccount } from './event-planner';
 import { runLoginNavigation, type LoginNavigator } from './login-flow';
-import type { Clock, Exporter, Logger, SecretStore, SettingsStore, TokenMeta } from './ports';
+import type { Clock, Exporter, Logger, SecretStore, SettingsStore, TokenMeta } from '../ports';
 import { thresholdsMs } from './thresholds';
 
 type BusyKind = NonNullable<AccountView['busy']>;

@@ -7,8 +7,8 @@
  * minute boundary (the tray countdown has minute granularity, so nothing finer is ever needed), and
  * the 60 s clipboard clear after "Copy token". All through the injected Clock.
  */
-import type { Preferences, Snapshot } from '../../shared/domain';
-import { isUsable } from '../../shared/status';
+import type { Preferences, Snapshot } from '../../../shared/domain';
+import { isUsable } from '../../../shared/status';
 import { createIpcHandlers } from './app-ipc';
 import type {
   ClipboardPort,
@@ -20,12 +20,12 @@ import type {
   TrayModel,
   TrayPort,
 } from './app-ports';
-import { toTokenTrayError, TokenTrayError } from './errors';
-import { planEvents } from './event-planner';
-import type { LoginNavigator } from './login-flow';
-import { Notifier, pauseEndFor, type NotificationPurpose } from './notifier';
-import { Scheduler, type FiredBatch } from './scheduler';
-import { TokenService, type TokenServiceDeps } from './token-service';
+import { toTokenTrayError, TokenTrayError } from '../errors';
+import { planEvents } from '../lifecycle/event-planner';
+import type { LoginNavigator } from '../lifecycle/login-flow';
+import { Notifier, pauseEndFor, type NotificationPurpose } from '../alerts/notifier';
+import { Scheduler, type FiredBatch } from '../lifecycle/scheduler';
+import { TokenService, type TokenServiceDeps } from '../lifecycle/token-service';
 import { presentTray, sameTrayModel, statusNow } from './tray-presenter';
 
 /** TokenService's ports, plus the ones only the app's views (tray, notifications, clipboard…) use. */

@@ -8,13 +8,13 @@
  * is logged by name only and answered with a generic message.
  */
 import { ZodError } from 'zod';
-import { ipcContract, type CommandResult } from '../../shared/ipc-contract';
-import type { Preferences } from '../../shared/domain';
+import { ipcContract, type CommandResult } from '../../../shared/ipc-contract';
+import type { Preferences } from '../../../shared/domain';
 import type { IpcHandlers, ShellPort } from './app-ports';
-import { isTokenTrayError, toTokenTrayError, TokenTrayError } from './errors';
-import type { LoginNavigator } from './login-flow';
-import type { Logger } from './ports';
-import type { TokenService } from './token-service';
+import { isTokenTrayError, toTokenTrayError, TokenTrayError } from '../errors';
+import type { LoginNavigator } from '../lifecycle/login-flow';
+import type { Logger } from '../ports';
+import type { TokenService } from '../lifecycle/token-service';
 
 export interface IpcContext {
   readonly service: TokenService;
