@@ -70,6 +70,8 @@ export interface ExportPayload {
   readonly accountId: string;
   readonly broker: BrokerId;
   readonly accessToken: string;
+  /** When the broker issued this token: exports to one target apply in issue order (newest wins). */
+  readonly issuedAt: Date;
   readonly expiresAt: Date;
   readonly apiKey: string;
   readonly userId: string | null;

@@ -80,6 +80,7 @@ export async function run(log: (line: string) => void): Promise<void> {
         accountId: 'bench',
         broker: 'upstox',
         accessToken: updates(i)[0]!.value,
+        issuedAt: new Date(1_800_000_000_000 + i),
         expiresAt: new Date(updates(i)[1]!.value),
         apiKey: 'bench-key',
         userId: null,

@@ -43,6 +43,7 @@ const payload = (over: Partial<ExportPayload> = {}): ExportPayload => ({
   accountId: 'main',
   broker: 'kite',
   accessToken: TOKEN,
+  issuedAt: new Date('2026-03-02T04:00:00Z'),
   expiresAt: new Date('2026-03-04T00:30:00.000Z'),
   apiKey: 'kite-api-key',
   userId: 'AB1234',

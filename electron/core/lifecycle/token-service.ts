@@ -502,6 +502,7 @@ export class TokenService {
           accountId: id,
           broker: a.config.broker,
           accessToken: tokens.accessToken,
+          issuedAt: tokens.issuedAt,
           expiresAt: tokens.expiresAt,
           apiKey: a.config.apiKey,
           userId,

@@ -33,6 +33,7 @@ async function race(path: string, accountId: string, key: string, n: number): Pr
       accountId,
       broker: 'kite',
       accessToken: `${accountId}-${i}`,
+      issuedAt: new Date(Date.now()),
       expiresAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
       apiKey: `${accountId}-key`,
       userId: null,
