@@ -88,6 +88,57 @@ export interface ReadinessInput {
   readonly lastErrorKind?: ErrorKind | null | undefined;
   /** True when the last delivery to at least one export target failed. */
   readonly deliveryFailed?: boolean | undefined;
+  /**
+   * When the means of renewing dies (FYERS refresh token); ISO or Date. An auto-renewal that cannot
+   * happen before this instant does not count: a refresh token that runs out before the cutoff
+   * cannot buy the session.
+   */
+  readonly renewableUntil?: Date | string | null | undefined;
+}
+
+/** The fields of a snapshot's account view that readiness reads (structurally, no zod import). */
+export interface ReadinessViewFields {
+  readonly broker: BrokerId;
+  readonly status: TokenStatus;
+  readonly expiresAt: string | null;
+  readonly refreshExpiresAt: string | null;
+  readonly autoRefresh: boolean;
+  readonly canRefresh: boolean;
+  readonly hasPin: boolean;
+  readonly busy: string | null;
+  readonly lastError: { readonly kind: ErrorKind } | null;
+  readonly lastExport?: readonly { readonly ok: boolean }[] | undefined;
+}
+
+/**
+ * The one mapping from an account view to readiness input, so the tray, notifier, dashboard, CLI and
+ * API read an account the same way: auto-renewal counts when it is on, the PIN is stored and the
+ * refresh token is alive (or a refresh is running now); a failed delivery counts when any target's
+ * last write failed.
+ */
+export function readinessInputOf(view: ReadinessViewFields): ReadinessInput {
+  const renewal = BROKERS[view.broker].renewal;
+  const autoRenews =
+    view.busy === 'refresh' ||
+    (renewal.kind === 'refresh-token' && view.autoRefresh && view.hasPin && view.canRefresh);
+  return {
+    broker: view.broker,
+    status: view.status,
+    expiresAt: view.expiresAt,
+    autoRenews,
+    lastErrorKind: view.lastError?.kind ?? null,
+    deliveryFailed: (view.lastExport ?? []).some((e) => !e.ok),
+    renewableUntil: view.busy === 'refresh' ? null : view.refreshExpiresAt,
+  };
+}
+
+/** `readinessAt(readinessInputOf(view), now, holidays)`. */
+export function readinessOfView(
+  view: ReadinessViewFields,
+  now: Date,
+  holidays: readonly string[],
+): Readiness {
+  return readinessAt(readinessInputOf(view), now, holidays);
 }
 
 export interface Readiness {
@@ -104,6 +155,12 @@ export interface Readiness {
   /** True when the account's token lasts through the session's close. */
   readonly readyForSession: boolean;
 }
+
+/**
+ * A broken account nothing can fix yet (a token rejected at 02:00; Upstox logins help from 03:30):
+ * above `wait` and below `needs-login`, because a needs-login account can be fixed now.
+ */
+const BROKEN_WAITING_URGENCY = 40;
 
 const RENEWAL_ERRORS: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
   'revoked',
@@ -197,7 +254,7 @@ export function readinessAt(
       state: 'broken',
       action: loginHelpsNow ? 'log-in' : 'wait',
       tone: 'danger',
-      urgency: 100,
+      urgency: loginHelpsNow ? 100 : BROKEN_WAITING_URGENCY,
       helpsFrom: loginHelpsNow ? null : helpsFrom,
     };
   }
@@ -206,16 +263,25 @@ export function readinessAt(
     input.lastErrorKind !== undefined &&
     RENEWAL_ERRORS.has(input.lastErrorKind);
   if (failed) {
+    const action = actionFor(input.lastErrorKind);
+    // A login before the cutoff would die at it: the named fix is to log in after it.
+    const waitFirst = action === 'log-in' && !loginHelpsNow;
     return {
       ...base,
       state: 'broken',
-      action: actionFor(input.lastErrorKind),
+      action: waitFirst ? 'wait' : action,
       tone: 'danger',
-      urgency: 100,
-      helpsFrom: null,
+      urgency: waitFirst ? BROKEN_WAITING_URGENCY : 100,
+      helpsFrom: waitFirst ? helpsFrom : null,
     };
   }
-  if (input.autoRenews) {
+  const renewableUntil = toDate(input.renewableUntil);
+  // The renewal that buys the session runs at or after `helpsFrom` (FYERS: just after the cutoff).
+  const canRenew =
+    input.autoRenews === true &&
+    (renewableUntil === null ||
+      renewableUntil.getTime() > Math.max(helpsFrom.getTime(), now.getTime()));
+  if (canRenew) {
     return {
       ...base,
       state: 'renewing',
@@ -266,7 +332,17 @@ export function summarizeReadiness(list: readonly Readiness[]): ReadinessSummary
   };
 }
 
-/** Most urgent first; ties keep their relative order when used with a stable sort. */
+/**
+ * Most urgent first; among equals, the one whose token dies first (none at all first), then the one
+ * a login helps soonest. Remaining ties keep their relative order with a stable sort.
+ */
 export function compareByUrgency(a: Readiness, b: Readiness): number {
-  return b.urgency - a.urgency;
+  if (a.urgency !== b.urgency) return b.urgency - a.urgency;
+  const ga = a.goodUntil?.getTime() ?? -Infinity;
+  const gb = b.goodUntil?.getTime() ?? -Infinity;
+  if (ga !== gb) return ga < gb ? -1 : 1;
+  const ha = a.helpsFrom?.getTime() ?? -Infinity;
+  const hb = b.helpsFrom?.getTime() ?? -Infinity;
+  if (ha !== hb) return ha < hb ? -1 : 1;
+  return 0;
 }
