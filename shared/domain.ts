@@ -28,9 +28,24 @@ const absolutePathSchema = z
     message: 'use an absolute path (e.g. /home/me/bot/.env)',
   });
 
+/**
+ * Who must own an export file when TokenTray runs as root (e.g. a bot's own user): root then writes
+ * only into root-owned files or files of this owner, and creates new ones for it. Numeric ids, as
+ * `chown` takes them. Without it, root writes only root-owned files.
+ */
+export const fileOwnerSchema = z
+  .object({
+    uid: z.number().int().min(0).max(0xfffffffe),
+    gid: z.number().int().min(0).max(0xfffffffe),
+  })
+  .strict();
+export type FileOwner = z.infer<typeof fileOwnerSchema>;
+
 export const envExportTargetSchema = z.object({
   kind: z.literal('env'),
   path: absolutePathSchema,
+  /** Owner of the file when TokenTray runs as root (see fileOwnerSchema). */
+  owner: fileOwnerSchema.optional(),
   /** Variable that receives the access token (default per broker, e.g. UPSTOX_ACCESS_TOKEN). */
   tokenKey: envKeySchema,
   /** Variable that receives the expiry instant (ISO 8601, UTC), e.g. UPSTOX_ACCESS_TOKEN_EXPIRES_AT. */
@@ -43,6 +58,8 @@ export type EnvExportTarget = z.infer<typeof envExportTargetSchema>;
 export const jsonExportTargetSchema = z.object({
   kind: z.literal('json'),
   path: absolutePathSchema,
+  /** Owner of the file when TokenTray runs as root (see fileOwnerSchema). */
+  owner: fileOwnerSchema.optional(),
 });
 export type JsonExportTarget = z.infer<typeof jsonExportTargetSchema>;
 
