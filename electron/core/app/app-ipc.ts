@@ -6,12 +6,18 @@
  * Errors become `{ ok: false, error }` with the TokenTrayError's words, which are written never to
  * hold a secret. Anything else thrown (a bug, a port's raw Error that may quote a path or a value)
  * is logged by name only and answered with a generic message.
+ *
+ * The account commands (login, refresh, validate) run through the command layer
+ * (core/commands/commands.ts), the same code the CLI socket and the HTTP API call: one validation,
+ * one authorisation, one set of words. IPC names accounts by exact id.
  */
 import { ZodError } from 'zod';
 import { ipcContract, type CommandResult } from '../../../shared/ipc-contract';
 import type { Preferences } from '../../../shared/domain';
 import type { IpcHandlers, ShellPort } from './app-ports';
 import { isTokenTrayError, toTokenTrayError, TokenTrayError } from '../errors';
+import { toCommandError } from '../commands/command-error';
+import { DASHBOARD_CALLER, type Commands } from '../commands/commands';
 import type { LoginNavigator } from '../lifecycle/login-flow';
 import type { Logger } from '../ports';
 import type { TokenService } from '../lifecycle/token-service';
@@ -25,6 +31,8 @@ export interface IpcContext {
   readonly ready: () => Promise<void>;
   /** Saves preferences and applies what reaches outside TokenService (start at login). */
   readonly savePreferences: (preferences: Preferences) => Promise<void>;
+  /** The command layer shared with the CLI socket and the HTTP API. */
+  readonly commands: Commands;
 }
 
 /** What to tell the user about `e`: our own words, or a generic line for anything unexpected. */
@@ -50,7 +58,8 @@ export function createIpcHandlers(ctx: IpcContext): IpcHandlers {
       await body();
       return { ok: true };
     } catch (e) {
-      const error = userMessage(e, logger, channel);
+      // The command layer's words for its own errors, and the same mapping for everything else.
+      const error = toCommandError(e, logger, channel).message;
       if (isTokenTrayError(e)) logger.warn('command failed', { channel, kind: e.kind });
       return { ok: false, error };
     }
@@ -66,19 +75,23 @@ export function createIpcHandlers(ctx: IpcContext): IpcHandlers {
     'account:login': (req) =>
       command('account:login', () => {
         const { id } = ipcContract['account:login'].request.parse(req);
-        return service.login(id, ctx.navigator);
+        return ctx.commands.run('login', { account: id }, DASHBOARD_CALLER);
       }),
 
     'account:refresh': (req) =>
       command('account:refresh', () => {
         const { id, pin } = ipcContract['account:refresh'].request.parse(req);
-        return service.refresh(id, pin === undefined ? {} : { pin });
+        return ctx.commands.run(
+          'refresh',
+          pin === undefined ? { account: id } : { account: id, pin },
+          DASHBOARD_CALLER,
+        );
       }),
 
     'account:validate': (req) =>
       command('account:validate', () => {
         const { id } = ipcContract['account:validate'].request.parse(req);
-        return service.validate(id);
+        return ctx.commands.run('validate', { account: id }, DASHBOARD_CALLER);
       }),
 
     'account:forget': (req) =>

@@ -10,6 +10,7 @@
 import type { Preferences, Snapshot } from '../../../shared/domain';
 import { isUsable } from '../../../shared/status';
 import { createIpcHandlers } from './app-ipc';
+import { createCommands, type Commands } from '../commands/commands';
 import type {
   ClipboardPort,
   NotificationPort,
@@ -44,6 +45,8 @@ export interface TokenTrayApp extends TokenTrayAppHandle {
   readonly notifier: Notifier;
   /** Tray renders actually sent to the TrayPort (unchanged models are skipped). */
   readonly stats: { trayRenders: number };
+  /** The command layer under IPC, the CLI socket and the HTTP API (core/commands/). */
+  readonly commands: Commands;
   /** Resolves when every background task (auto-refresh, clicks, validations) has settled. */
   whenIdle(): Promise<void>;
 }
@@ -325,6 +328,15 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
     }
   }
 
+  const commands = createCommands({
+    service,
+    settings: deps.settings,
+    clock,
+    logger,
+    localZone,
+    navigator: deps.navigator,
+    ready,
+  });
   const ipc = createIpcHandlers({
     service,
     navigator: deps.navigator,
@@ -332,6 +344,7 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
     logger,
     ready,
     savePreferences,
+    commands,
   });
 
   return {
@@ -340,6 +353,7 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
     notifier,
     stats,
     ipc,
+    commands,
 
     start(): Promise<void> {
       started ??= start();
