@@ -3,10 +3,11 @@
  * store on real files. Secrets go to the real keychain before the new file is written without them.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../electron/core/settings/migrations';
+import { SCRUBBED } from '../../electron/core/settings/scrub';
 import { createSettingsStore } from '../../electron/core/settings/settings-store';
 import { createKeytarSecretStore } from '../../electron/core/secrets/keytar-secret-store';
 import { isTokenTrayError } from '../../electron/core/errors';
@@ -170,8 +171,151 @@ describe('migration from schema 0', () => {
           const copy = JSON.parse(
             readFileSync(join(dir, 'config.json.v0-backup'), 'utf8'),
           ) as typeof v0;
-          expect(copy.accounts['My Upstox'].apiSecret).toBe('[moved to the keychain]');
+          expect(copy.accounts['My Upstox'].apiSecret).toBe(SCRUBBED);
           expect(copy.reminderTime).toBe('09:05');
+        } finally {
+          await secrets.deleteAll('my-upstox');
+          await secrets.deleteAll('fyers');
+        }
+      },
+    );
+  });
+});
+
+// ------------------------------------------------------------------------ issue 9, item 2
+/** Secrets of an account the prototype had already removed: they have nowhere to go. */
+const GONE_ACCESS = 'v0-removed-account-access-55e1';
+const GONE_REFRESH = 'v0-removed-account-refresh-8c0d';
+const ALL_SECRETS = [API_SECRET, ACCESS, REFRESH, GONE_ACCESS, GONE_REFRESH];
+
+/** v0 as the prototype left it: a removed account's tokens still in `tokens`. */
+function v0WithLeftovers(redirectUri: string): Record<string, unknown> {
+  const doc = structuredClone(v0) as Record<string, unknown> & typeof v0;
+  doc.accounts['My Upstox'].redirectUri = redirectUri;
+  (doc.tokens as Record<string, unknown>)['Old Kite'] = {
+    accessToken: GONE_ACCESS,
+    refreshToken: GONE_REFRESH,
+    issuedAt: '2026-02-02T03:00:00.000Z',
+    expiresAt: '2026-02-03T00:30:00.000Z',
+  };
+  return doc;
+}
+
+/** Writes `text` at mode 0644, as a user's hand-made or prototype-made file would be. */
+function writeWorldReadable(path: string, text: string): void {
+  writeFileSync(path, text);
+  chmodSync(path, 0o644);
+}
+
+/** Every file in the folder but `except`: none may hold any secret, each must be 0600. */
+function expectNoSecretOnDisk(dir: string, except: readonly string[] = []): string[] {
+  const names = readdirSync(dir).filter((n) => !except.includes(n));
+  for (const name of names) {
+    const text = readFileSync(join(dir, name), 'utf8');
+    for (const secret of ALL_SECRETS) {
+      expect(text, `${name} holds a secret`).not.toContain(secret);
+    }
+    expect(statSync(join(dir, name)).mode & 0o777, `${name} mode`).toBe(0o600);
+  }
+  return names;
+}
+
+describe('issue 9 item 2: migration leaves no secret on disk', () => {
+  it.each(BACKENDS)(
+    'a v0 file failing v1 validation: untouched, and its invalid copy holds no secret, 0600 ($name)',
+    async ({ make }) => {
+      const dir = tempDir();
+      const file = join(dir, 'config.json');
+      const doc = v0WithLeftovers('my laptop');
+      // A secret pasted where it does not belong (a hand edit): a copy must not keep it either.
+      (doc.accounts as Record<string, { name: string }>)['fyers!']!.name = `Fyers ${API_SECRET}`;
+      const text = JSON.stringify(doc, null, 2);
+      writeWorldReadable(file, text);
+      const store = createSettingsStore({ backend: make(dir) });
+      let error: unknown;
+      try {
+        await store.listAccounts();
+      } catch (e) {
+        error = e;
+      }
+      expect((error as Error).message).toMatch(
+        /cannot be used: accounts\[0\] \("my-upstox"\)\.redirectUri: .*A copy of the file was kept at .*config\.json\.invalid-[0-9a-f]{8}\./,
+      );
+      for (const secret of ALL_SECRETS) {
+        expect((error as Error).message).not.toContain(secret);
+      }
+      // The user's own file is left exactly as it was (it is theirs to fix).
+      expect(readFileSync(file, 'utf8')).toBe(text);
+      const copies = expectNoSecretOnDisk(dir, ['config.json']);
+      expect(copies).toHaveLength(1);
+      const copy = JSON.parse(readFileSync(join(dir, copies[0]!), 'utf8')) as {
+        accounts: Record<string, Record<string, unknown>>;
+        tokens: Record<string, Record<string, unknown>>;
+      };
+      // Still useful for repairing: everything but the secrets.
+      expect(copy.accounts['My Upstox']).toMatchObject({ apiKey: 'up-key', apiSecret: SCRUBBED });
+      expect(copy.tokens['Old Kite']).toMatchObject({ accessToken: SCRUBBED });
+    },
+  );
+
+  it('a corrupt (not JSON) file gets no copy at all: it cannot be scrubbed, and stays untouched', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'config.json');
+    const text = JSON.stringify(v0).slice(0, -1); // cut short
+    writeWorldReadable(file, text);
+    const store = createSettingsStore({ backend: BACKENDS[1]!.make(dir) });
+    await expect(store.listAccounts()).rejects.toThrow(/cannot be used: it is not valid JSON/);
+    expect(readdirSync(dir)).toEqual(['config.json']);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  describe.skipIf(!keyringAvailable)('with the real keychain', () => {
+    it.each(BACKENDS)(
+      'once fixed, the migration moves the secrets and leaves no secret in any file of the folder, all 0600 ($name)',
+      async ({ make }) => {
+        const dir = tempDir();
+        const file = join(dir, 'config.json');
+        const service = testService();
+        const secrets = createKeytarSecretStore({ service });
+        try {
+          // 1. The broken v0 file is refused (a secret-free copy is kept).
+          writeWorldReadable(file, JSON.stringify(v0WithLeftovers('my laptop'), null, 2));
+          await expect(
+            createSettingsStore({ backend: make(dir), secrets }).listAccounts(),
+          ).rejects.toThrow(/cannot be used/);
+          // Leftovers of an older TokenTray, which copied files whole at their own mode.
+          writeWorldReadable(
+            join(dir, 'config.json.invalid-0badc0de'),
+            JSON.stringify(v0WithLeftovers('my laptop')),
+          );
+          writeWorldReadable(
+            join(dir, 'config.json.v0-backup'),
+            JSON.stringify({ tokens: { 'Old Kite': { accessToken: GONE_ACCESS } } }),
+          );
+
+          // 2. The user fixes it: the next start migrates.
+          writeWorldReadable(
+            file,
+            JSON.stringify(v0WithLeftovers('http://127.0.0.1:5055/upstox/callback'), null, 2),
+          );
+          const store = createSettingsStore({ backend: make(dir), secrets });
+          expect((await store.listAccounts()).map((a) => a.id)).toEqual(['my-upstox', 'fyers']);
+
+          // The secrets of live accounts are in the real keychain ...
+          expect(await secrets.get('my-upstox', 'api-secret')).toBe(API_SECRET);
+          const lookup = execFileSync(
+            'secret-tool',
+            ['lookup', 'service', service, 'account', 'fyers/access-token'],
+            { encoding: 'utf8' },
+          );
+          expect(lookup).toBe(ACCESS);
+          // ... and no file in the folder holds any secret; each is 0600; no invalid copy is left.
+          const names = expectNoSecretOnDisk(dir).sort();
+          expect(names.filter((n) => n.includes('.invalid-'))).toEqual([]);
+          expect(names[0]).toBe('config.json');
+          expect(names).toContain('config.json.v0-backup');
+          expect(names.some((n) => /^config\.json\.v0-backup-[0-9a-f]{8}$/.test(n))).toBe(true);
+          expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ schemaVersion: 1 });
         } finally {
           await secrets.deleteAll('my-upstox');
           await secrets.deleteAll('fyers');

@@ -114,7 +114,7 @@ describe.each(BACKENDS)('settings store on $name', ({ make }) => {
     expect(existsSync(join(dir, 'config.json'))).toBe(false);
   });
 
-  it('a corrupt file: clear error with line and column, one copy kept, never overwritten', async () => {
+  it('a corrupt file: clear error with line and column, never overwritten, no copy (it cannot be scrubbed)', async () => {
     const dir = tempDir();
     const file = join(dir, 'config.json');
     const corrupt = '{\n  "schemaVersion": 1,\n  "accounts": [\n}\n';
@@ -122,21 +122,36 @@ describe.each(BACKENDS)('settings store on $name', ({ make }) => {
     const store = createSettingsStore({ backend: make(dir) });
     const e = await errorOf(store.listAccounts());
     expect(isTokenTrayError(e) && e.kind).toBe('config');
-    expect(e.message).toMatch(
-      new RegExp(
-        `^The settings file ${file} cannot be used: it is not valid JSON \\(line 4, column 1\\)\\. A copy of the file was kept at ${file}\\.invalid-[0-9a-f]{8}\\.`,
-      ),
+    expect(e.message).toBe(
+      `The settings file ${file} cannot be used: it is not valid JSON (line 4, column 1). Correct the file (or delete it to start over) and restart TokenTray; until then TokenTray will not overwrite it.`,
     );
     await errorOf(store.saveAccount(account())); // refuses to write over it
     await errorOf(store.getPreferences());
     expect(readFileSync(file, 'utf8')).toBe(corrupt);
-    const copies = readdirSync(dir).filter((f) => f.includes('.invalid-'));
-    expect(copies).toHaveLength(1); // one copy per distinct content, not one per read
-    expect(readFileSync(join(dir, copies[0]!), 'utf8')).toBe(corrupt);
+    expect(readdirSync(dir)).toEqual(['config.json']);
 
     // Fixed by hand: back to work.
     writeFileSync(file, '{ "schemaVersion": 1, "accounts": [] }');
     expect(await store.listAccounts()).toEqual([]);
+  });
+
+  it('an invalid JSON file: one 0600 copy per distinct content, gone once the file is valid again', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'config.json');
+    writeFileSync(file, '{ "schemaVersion": 1, "accounts": "none" }', { mode: 0o644 });
+    const store = createSettingsStore({ backend: make(dir) });
+    await errorOf(store.listAccounts());
+    await errorOf(store.listAccounts());
+    const copies = readdirSync(dir).filter((f) => f.includes('.invalid-'));
+    expect(copies).toHaveLength(1); // one copy per distinct content, not one per read
+    expect(statSync(join(dir, copies[0]!)).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(join(dir, copies[0]!), 'utf8'))).toEqual({
+      schemaVersion: 1,
+      accounts: 'none',
+    });
+    writeFileSync(file, '{ "schemaVersion": 1, "accounts": [] }');
+    expect(await store.listAccounts()).toEqual([]);
+    expect(readdirSync(dir)).toEqual(['config.json']);
   });
 
   it('a hand-edited invalid field: the error names the account and the field', async () => {

@@ -205,17 +205,3 @@ export function migrate(raw: Record<string, unknown>): MigrationResult {
   }
   return { document, secrets, fromVersion };
 }
-
-/** The pre-migration document with every secret replaced, for the safety copy kept beside it. */
-export function withoutSecrets(raw: unknown, secrets: readonly MovedSecret[]): unknown {
-  const values = new Set(secrets.map((s) => s.value));
-  const scrub = (node: unknown): unknown => {
-    if (typeof node === 'string') return values.has(node) ? '[moved to the keychain]' : node;
-    if (Array.isArray(node)) return node.map(scrub);
-    if (typeof node === 'object' && node !== null) {
-      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, scrub(v)]));
-    }
-    return node;
-  };
-  return scrub(raw);
-}

@@ -4,19 +4,23 @@
  *
  * - The file is read afresh for every call (it is a few KB): a hand edit made while TokenTray runs is
  *   seen, and never silently overwritten by a stale copy in memory.
- * - A corrupt or invalid file is never overwritten: TokenTray keeps a copy beside it
- *   (`config.json.invalid-<hash>`, one per distinct content), and every call fails with a 'config'
- *   error naming the field and the fix until the user repairs the file or calls reset().
+ * - A corrupt or invalid file is never overwritten: every call fails with a 'config' error naming
+ *   the field and the fix until the user repairs the file or calls reset(). A JSON file is also
+ *   copied beside it (`config.json.invalid-<hash>`, one per distinct content) with every secret
+ *   removed (scrub.ts); a file that is not JSON cannot be scrubbed, so it gets no copy.
  * - A file from an older TokenTray is migrated (migrations.ts): secrets the old file held go to the
- *   keychain first, a copy of the old file is kept without them (`config.json.v0-backup`), then the
- *   new file is written. A file from a newer TokenTray is left alone with an "update TokenTray" error.
+ *   keychain first, a copy of the old file is kept without any secret (`config.json.v0-backup`),
+ *   then the new file is written, and the leftovers of earlier failed attempts go (sweepCopies).
+ *   A file from a newer TokenTray is left alone with an "update TokenTray" error.
+ * - Every copy is created with mode 0600 and O_EXCL (never through a link), and holds no secret.
  */
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { ZodError } from 'zod';
 import { accountConfigSchema, preferencesSchema, type AccountConfig } from '../../../shared/domain';
 import { TokenTrayError, toTokenTrayError } from '../errors';
+import { writeFileAtomic } from '../export/atomic-write';
 import { describeFsError, errnoCode } from '../export/fs-errors';
 import {
   silentLogger,
@@ -26,15 +30,10 @@ import {
   type TokenMeta,
 } from '../ports';
 import { describeIssues, invalidSettingsError } from './settings-errors';
-import {
-  migrate,
-  NewerSettingsError,
-  SettingsShapeError,
-  withoutSecrets,
-  type MovedSecret,
-} from './migrations';
+import { migrate, NewerSettingsError, SettingsShapeError, type MovedSecret } from './migrations';
 import type { SettingsBackend } from './settings-backend';
-import { serializeSettings } from './settings-backend';
+import { parseSettings, serializeSettings } from './settings-backend';
+import { scrubSecrets } from './scrub';
 import {
   CURRENT_SCHEMA_VERSION,
   emptySettings,
@@ -69,24 +68,38 @@ export function createSettingsStore(options: SettingsStoreOptions): FileSettings
     return run;
   }
 
-  /** Copies the file beside itself once per distinct content; null if that failed. */
+  /**
+   * Keeps a secret-free copy of a stored document beside the settings file, once per distinct
+   * content: created 0600 with O_EXCL, so it is never written through a link or at a looser mode.
+   * Returns the copy's path, or null if none could be made (logged; never fails the caller).
+   */
   async function keepCopy(
     suffix: (hash: string) => string,
-    content?: string,
+    document: Record<string, unknown>,
+    knownSecrets: Iterable<string> = [],
   ): Promise<string | null> {
     try {
-      const bytes = content ?? (await readFile(backend.path));
-      const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 8);
-      const target = `${backend.path}.${suffix(hash)}`;
+      const content = serializeSettings(
+        scrubSecrets(document, knownSecrets).value as Record<string, unknown>,
+      );
+      const hash = createHash('sha256').update(content).digest('hex').slice(0, 8);
+      const name = suffix(hash);
+      let target = `${backend.path}.${name}`;
       try {
-        if (content === undefined) await copyFile(backend.path, target, constants.COPYFILE_EXCL);
-        else await writeFile(target, content, { flag: 'wx', mode: 0o600 });
+        await writeFile(target, content, { flag: 'wx', mode: 0o600 });
       } catch (e) {
         if (errnoCode(e) !== 'EEXIST') throw e;
+        // A name with this content's hash: that copy already exists. A fixed name (v0-backup)
+        // taken by an earlier copy: keep both, the new one under its hash.
+        if (!name.includes(hash)) {
+          target = `${target}-${hash}`;
+          await writeFile(target, content, { flag: 'wx', mode: 0o600 }).catch((e2: unknown) => {
+            if (errnoCode(e2) !== 'EEXIST') throw e2;
+          });
+        }
       }
       return target;
     } catch (e) {
-      if (errnoCode(e) === 'ENOENT') return null; // nothing to copy
       logger.error('settings: could not keep a copy of the settings file', {
         code: errnoCode(e) ?? 'unknown',
       });
@@ -94,8 +107,66 @@ export function createSettingsStore(options: SettingsStoreOptions): FileSettings
     }
   }
 
-  async function invalid(problem: string): Promise<TokenTrayError> {
-    const copy = await keepCopy((hash) => `invalid-${hash}`);
+  /** `config.json.invalid-<hash>`, `config.json.v0-backup…`, `config.json.reset-<hash>`. */
+  const base = basename(backend.path);
+  const isCopyName = (name: string): boolean =>
+    name.startsWith(`${base}.`) &&
+    /^(invalid-[0-9a-f]+|v\d+-backup(-[0-9a-f]+)?|reset-[0-9a-f]+)$/.test(
+      name.slice(base.length + 1),
+    );
+
+  /**
+   * Once the file is valid (migrated or not), the copies of its broken states are leftovers: they
+   * go. Older TokenTray versions also copied files with their secrets at the original mode, so the
+   * backups that stay are re-written scrubbed at 0600. Runs once per store; never fails a read.
+   */
+  let swept = false;
+  async function sweepCopies(knownSecrets: readonly string[]): Promise<void> {
+    if (swept) return;
+    swept = true;
+    let names: string[];
+    try {
+      names = (await readdir(dirname(backend.path))).filter(isCopyName);
+    } catch (e) {
+      logger.warn('settings: could not list the settings folder', {
+        code: errnoCode(e) ?? 'unknown',
+      });
+      return;
+    }
+    for (const name of names) {
+      const path = join(dirname(backend.path), name);
+      try {
+        const st = await lstat(path);
+        if (!st.isFile() || (typeof process.getuid === 'function' && st.uid !== process.getuid())) {
+          continue; // not a copy TokenTray made: leave it
+        }
+        if (name.slice(base.length + 1).startsWith('invalid-')) {
+          await unlink(path);
+          continue;
+        }
+        if (st.size > 1024 * 1024) continue;
+        const parsed = parseSettings(await readFile(path, 'utf8'));
+        if (parsed.kind !== 'ok') continue;
+        const { value, removed } = scrubSecrets(parsed.value, knownSecrets);
+        if (removed === 0 && (st.mode & 0o077) === 0) continue;
+        await writeFileAtomic(path, serializeSettings(value as Record<string, unknown>), {
+          mode: 0o600,
+        });
+        logger.warn('settings: removed secrets from an old copy of the settings file', { path });
+      } catch (e) {
+        logger.warn('settings: could not clean an old copy of the settings file', {
+          path,
+          code: errnoCode(e) ?? 'unknown',
+        });
+      }
+    }
+  }
+
+  async function invalid(
+    problem: string,
+    raw: Record<string, unknown> | null,
+  ): Promise<TokenTrayError> {
+    const copy = raw ? await keepCopy((hash) => `invalid-${hash}`, raw) : null;
     logger.error('settings: file cannot be used', { path: backend.path, problem });
     return invalidSettingsError(backend.path, problem, copy);
   }
@@ -137,7 +208,7 @@ export function createSettingsStore(options: SettingsStoreOptions): FileSettings
     ) {
       return emptySettings();
     }
-    if (stored.kind === 'unparseable') throw await invalid(stored.reason);
+    if (stored.kind === 'unparseable') throw await invalid(stored.reason, null);
 
     let migrated;
     try {
@@ -149,20 +220,27 @@ export function createSettingsStore(options: SettingsStoreOptions): FileSettings
           `The settings file ${backend.path} was written by a newer TokenTray (settings version ${e.version}; this one understands up to ${CURRENT_SCHEMA_VERSION}). Update TokenTray; the file was left untouched.`,
         );
       }
-      if (e instanceof SettingsShapeError) throw await invalid(describeIssues(e.issues, e.raw));
+      if (e instanceof SettingsShapeError) {
+        throw await invalid(describeIssues(e.issues, e.raw), stored.value);
+      }
       throw e;
     }
     const parsed = settingsDocumentSchema.safeParse(migrated.document);
-    if (!parsed.success) throw await invalid(describeIssues(parsed.error, migrated.document));
-    if (migrated.fromVersion === CURRENT_SCHEMA_VERSION) return parsed.data;
+    if (!parsed.success) {
+      throw await invalid(describeIssues(parsed.error, migrated.document), stored.value);
+    }
+    if (migrated.fromVersion === CURRENT_SCHEMA_VERSION) {
+      await sweepCopies([]);
+      return parsed.data;
+    }
 
-    // An older file: secrets to the keychain, a secret-free copy of the old file, then the new file.
+    // An older file: secrets to the keychain, a secret-free copy of the old file, the new file,
+    // then the leftovers of earlier attempts go.
     await moveSecrets(migrated.secrets);
-    const oldWithoutSecrets = serializeSettings(
-      withoutSecrets(stored.value, migrated.secrets) as Record<string, unknown>,
-    );
-    await keepCopy(() => `v${migrated.fromVersion}-backup`, oldWithoutSecrets);
+    const moved = migrated.secrets.map((s) => s.value);
+    await keepCopy(() => `v${migrated.fromVersion}-backup`, stored.value, moved);
     await writeDocument(parsed.data);
+    await sweepCopies(moved);
     logger.info('settings: migrated', {
       from: migrated.fromVersion,
       to: CURRENT_SCHEMA_VERSION,
@@ -234,7 +312,11 @@ export function createSettingsStore(options: SettingsStoreOptions): FileSettings
       }),
 
     getTokenMeta: (accountId: string) =>
-      serial(async () => (await readDocument()).tokenMeta[accountId] ?? null),
+      serial(async () => {
+        const { tokenMeta } = await readDocument();
+        // Own entries only: an account id like "constructor" must not find Object.prototype's.
+        return Object.hasOwn(tokenMeta, accountId) ? (tokenMeta[accountId] ?? null) : null;
+      }),
 
     setTokenMeta: (accountId: string, meta: TokenMeta | null) =>
       serial(async () => {
@@ -259,7 +341,8 @@ export function createSettingsStore(options: SettingsStoreOptions): FileSettings
 
     reset: () =>
       serial(async () => {
-        await keepCopy((hash) => `reset-${hash}`);
+        const stored = await backend.read().catch(() => null);
+        if (stored?.kind === 'ok') await keepCopy((hash) => `reset-${hash}`, stored.value);
         await writeDocument(emptySettings());
         logger.warn('settings: reset to defaults', { path: backend.path });
       }),
