@@ -3,7 +3,15 @@
  * terminal). These tests write through the real electron-log file transport into a temp folder and
  * read the file back.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,5 +87,39 @@ describe('file logger', () => {
     expect(current).toContain('line 399');
     const old = readFileSync(join(dir, 'tokentray.old.log'), 'utf8');
     expect(old + current).not.toContain(ACCESS);
+  });
+
+  // Issue 9 item 13: the log file was created 0644 (electron-log's default mode 0666 under umask 022).
+  it('issue 9 item 13: the log file, its folder and the rotated file are private (0600/0700)', () => {
+    const parent = tempDir();
+    const dir = join(parent, 'logs'); // created by the logger
+    const old = process.umask(0o022); // the usual desktop umask, whatever the test runner has
+    try {
+      const logger = createFileLogger({ dir, maxSizeBytes: 4096 });
+      logger.info('TokenTray started');
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      expect(statSync(logger.path).mode & 0o777).toBe(0o600);
+      for (let i = 0; i < 400; i += 1) logger.info(`line ${i} of some length to rotate the file`);
+      expect(readdirSync(dir).sort()).toEqual(['tokentray.log', 'tokentray.old.log']);
+      for (const name of readdirSync(dir)) {
+        expect(statSync(join(dir, name)).mode & 0o777, name).toBe(0o600);
+      }
+    } finally {
+      process.umask(old);
+    }
+  });
+
+  it('issue 9 item 13: log files left world-readable by an older TokenTray are tightened to 0600', () => {
+    const dir = tempDir();
+    for (const name of ['tokentray.log', 'tokentray.old.log']) {
+      writeFileSync(join(dir, name), 'an old line\n');
+      chmodSync(join(dir, name), 0o644);
+    }
+    const logger = createFileLogger({ dir });
+    logger.info('TokenTray started');
+    for (const name of ['tokentray.log', 'tokentray.old.log']) {
+      expect(statSync(join(dir, name)).mode & 0o777, name).toBe(0o600);
+    }
+    expect(readFileSync(logger.path, 'utf8')).toMatch(/^an old line\n.*TokenTray started/s);
   });
 });
