@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { ErrorKind } from '../../../shared/domain';
 import { jwtExpiry } from '../../../shared/expiry';
 import { TokenTrayError } from '../errors';
+import { brokerMessage, isReadable } from './broker-text';
 import type { HttpResponse } from './http';
 
 export type Operation = 'exchange' | 'refresh' | 'validate' | 'logout';
@@ -23,26 +24,16 @@ export function operationWords(op: Operation): string {
 }
 
 /**
- * Text from a broker body or a redirect parameter, made safe to show: known secrets removed, anything
- * long enough to be a token masked (a broker may echo a code or token back, e.g. Upstox's
- * `invalidValue`, brokers.md §2), control characters dropped, length capped.
+ * Text from a broker body or a redirect parameter, made safe to show (broker-text.ts): the given
+ * secrets and anything long enough to be a token masked (a broker may echo a code or token back, e.g.
+ * Upstox's `invalidValue`, brokers.md §2), one line, bounded; "(unreadable broker message)" when
+ * nothing readable is left.
  */
 export function scrubText(
   value: unknown,
   secrets: readonly (string | undefined)[] = [],
 ): string | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  let text = String(value);
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) text = text.split(secret).join('[redacted]');
-  }
-  text = text
-    // Control characters (incl. newlines that could forge extra log lines) become spaces.
-    .replace(/\p{Cc}+/gu, ' ')
-    .replace(/[A-Za-z0-9_\-+/=.]{20,}/g, '[redacted]')
-    .trim();
-  if (text === '') return undefined;
-  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+  return brokerMessage(value, secrets);
 }
 
 /**
@@ -87,7 +78,7 @@ export function rateLimitedError(
     `${label} is limiting how often TokenTray may call it${code}: ${wait} and try again.${input.advice ? ` ${input.advice}` : ''}`,
     {
       ...(input.status !== undefined ? { status: input.status } : {}),
-      ...(input.brokerCode !== undefined ? { brokerCode: input.brokerCode } : {}),
+      ...(isReadable(input.brokerCode) ? { brokerCode: input.brokerCode } : {}),
       ...(input.retryAfterMs !== undefined ? { retryAfterMs: input.retryAfterMs } : {}),
     },
   );
@@ -104,7 +95,7 @@ export function brokerDownError(
     `${label} failed to answer ${operationWords(op)} (HTTP ${input.status}${code}): its servers seem to be having trouble. Try again in a few minutes; your current token is kept.`,
     {
       status: input.status,
-      ...(input.brokerCode !== undefined ? { brokerCode: input.brokerCode } : {}),
+      ...(isReadable(input.brokerCode) ? { brokerCode: input.brokerCode } : {}),
     },
   );
 }
@@ -131,10 +122,11 @@ export function unexpectedBrokerError(
   op: Operation,
   input: { status: number; brokerCode?: string; brokerMessage?: string },
 ): TokenTrayError {
+  // Both were made safe by the adapter (broker-text.ts); an unreadable code is said, not kept.
   const said = [input.brokerCode, input.brokerMessage].filter(Boolean).join(': ');
   const details = {
     status: input.status,
-    ...(input.brokerCode !== undefined ? { brokerCode: input.brokerCode } : {}),
+    ...(isReadable(input.brokerCode) ? { brokerCode: input.brokerCode } : {}),
   };
   const kind: ErrorKind = op === 'exchange' ? 'login-failed' : 'bad-response';
   const tail =
@@ -170,7 +162,11 @@ export function parseBody<S extends z.ZodType>(
   const parsed = schema.safeParse(res.json);
   if (!parsed.success) {
     const fields = [
-      ...new Set(parsed.error.issues.map((i) => i.path.map(String).join('.') || 'body')),
+      ...new Set(
+        parsed.error.issues.map(
+          (i) => brokerMessage(i.path.map(String).join('.'), [], 40) ?? 'body',
+        ),
+      ),
     ]
       .slice(0, 3)
       .join(', ');

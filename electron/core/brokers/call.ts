@@ -17,6 +17,7 @@ import {
   retryAfterMs,
   type Operation,
 } from './broker-errors';
+import { brokerCode as safeBrokerCode, isReadable, type RequestSecrets } from './broker-text';
 import { sendHttp, type HttpRequest, type HttpResponse } from './http';
 import { withRetry, type RetryPolicy } from './retry';
 
@@ -25,6 +26,11 @@ export interface CallSpec<T> {
   readonly request: HttpRequest;
   /** The request carries a single-use grant: never resend once the broker may have seen it. */
   readonly singleUseGrant?: boolean;
+  /**
+   * The secrets this request carries (API secret, grant, checksum/appIdHash, tokens, PIN): anything
+   * the broker answers is redacted against them before it is shown (broker-text.ts).
+   */
+  readonly secrets?: RequestSecrets;
   /**
    * Turns an answer that is not 429/5xx/3xx into a result, or throws a classified TokenTrayError.
    * Brokers that report errors in a 200 body (FYERS `s: "error"`) are handled here too.
@@ -57,8 +63,8 @@ export interface ContextDeps {
   readonly random: () => number;
   readonly now: () => Date;
   readonly logger: Logger;
-  /** The broker's own error code in an error body, for 429/5xx details. */
-  readonly brokerCodeOf: (json: unknown) => string | undefined;
+  /** The broker's own error code in an error body, raw (call.ts makes it safe), for 429/5xx details. */
+  readonly brokerCodeOf: (json: unknown) => unknown;
   /** See RetryOptions.retryRateLimitWithoutHint. */
   readonly retryRateLimitWithoutHint: boolean;
   /** Extra words for a rate-limit message (FYERS: the day-long block). */
@@ -81,9 +87,13 @@ function withGrantAdvice(e: unknown): unknown {
 export function createAdapterContext(deps: ContextDeps): AdapterContext {
   const label = BROKERS[deps.broker].label;
 
-  function classifyShared(res: HttpResponse, op: Operation): void {
+  function classifyShared(res: HttpResponse, op: Operation, secrets: RequestSecrets): void {
+    const codeOf = () => {
+      const code = safeBrokerCode(deps.brokerCodeOf(res.json), secrets);
+      return isReadable(code) ? code : undefined;
+    };
     if (res.status === 429) {
-      const brokerCode = deps.brokerCodeOf(res.json);
+      const brokerCode = codeOf();
       const wait = retryAfterMs(res.headers, deps.now());
       throw rateLimitedError(label, {
         status: 429,
@@ -93,7 +103,7 @@ export function createAdapterContext(deps: ContextDeps): AdapterContext {
       });
     }
     if (res.status >= 500) {
-      const brokerCode = deps.brokerCodeOf(res.json);
+      const brokerCode = codeOf();
       throw brokerDownError(label, op, {
         status: res.status,
         ...(brokerCode !== undefined ? { brokerCode } : {}),
@@ -134,7 +144,7 @@ export function createAdapterContext(deps: ContextDeps): AdapterContext {
       status: res.status,
       ms: Date.now() - started,
     });
-    classifyShared(res, spec.op);
+    classifyShared(res, spec.op, spec.secrets ?? []);
     return spec.interpret(res);
   }
 

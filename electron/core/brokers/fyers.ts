@@ -17,6 +17,14 @@ import {
   unexpectedBrokerError,
   type Operation,
 } from './broker-errors';
+import {
+  brokerCode as safeCode,
+  brokerMessage,
+  isReadable,
+  profileName,
+  profileUserId,
+  type RequestSecrets,
+} from './broker-text';
 import type { AdapterContext } from './call';
 import type { HttpResponse } from './http';
 import {
@@ -57,27 +65,33 @@ const exchangeResponseSchema = z.object({
 /** The doc sample has no new refresh_token (brokers.md §4): the old one stays in use. */
 const refreshResponseSchema = z.object({ ...okBase, access_token: z.string().min(1) });
 
+/** Profile fields are display data of any type, made safe (or dropped) by broker-text.ts. */
 const profileResponseSchema = z.object({
   ...okBase,
+  // fy_id must be there (a success without it is not a profile); its value is made safe later.
   data: z.object({
     fy_id: z.string().min(1),
-    name: z.string().optional(),
-    display_name: z.string().optional(),
+    name: z.unknown().optional(),
+    display_name: z.unknown().optional(),
   }),
 });
 
 const logoutResponseSchema = z.object(okBase);
 
-/** Field by field: a null message must not hide the `s` and `code` beside it. */
+/**
+ * Field by field: a null message must not hide the `s` and `code` beside it. `code` and `message`
+ * are raw (any type) and made safe by broker-text.ts.
+ */
 const errorBodySchema = z.object({
   s: z.string().optional().catch(undefined),
-  code: z.number().optional().catch(undefined),
-  message: z.string().optional().catch(undefined),
+  code: z.unknown().optional(),
+  message: z.unknown().optional(),
 });
 
-export function fyersBrokerCode(json: unknown): string | undefined {
+/** The raw code of an error body (call.ts makes it safe before use). */
+export function fyersBrokerCode(json: unknown): unknown {
   const parsed = errorBodySchema.safeParse(json);
-  return parsed.success && parsed.data.code !== undefined ? String(parsed.data.code) : undefined;
+  return parsed.success ? parsed.data.code : undefined;
 }
 
 /**
@@ -95,13 +109,18 @@ export function createFyersAdapter(ctx: AdapterContext): BrokerAdapter {
   function classify(
     res: HttpResponse,
     op: Operation,
-    secrets: readonly (string | undefined)[],
+    secrets: RequestSecrets,
     token?: string,
   ): TokenTrayError {
     const parsed = errorBodySchema.safeParse(res.json);
-    const code = parsed.success ? parsed.data.code : undefined;
-    const message = parsed.success ? (parsed.data.message ?? '') : '';
-    const brokerCode = code !== undefined ? String(code) : undefined;
+    // Safe to show: a readable code ("-16"), UNREADABLE_BROKER_TEXT, or undefined.
+    const codeSaid = safeCode(parsed.success ? parsed.data.code : undefined, secrets);
+    const brokerCode = isReadable(codeSaid) ? codeSaid : undefined;
+    // FYERS codes are whole numbers; only a readable one is branched on or kept.
+    const code =
+      brokerCode !== undefined && /^-?\d+$/.test(brokerCode) ? Number(brokerCode) : undefined;
+    const said = brokerMessage(parsed.success ? parsed.data.message : undefined, secrets);
+    const message = isReadable(said) ? said : '';
     const details = { status: res.status, ...(brokerCode !== undefined ? { brokerCode } : {}) };
     if (code === -429) {
       const wait = retryAfterMs(res.headers, ctx.now());
@@ -162,8 +181,8 @@ export function createFyersAdapter(ctx: AdapterContext): BrokerAdapter {
     }
     return unexpectedBrokerError(label, op, {
       status: res.status,
-      ...(brokerCode !== undefined ? { brokerCode } : {}),
-      brokerMessage: scrubText(message, secrets) ?? '',
+      ...(codeSaid !== undefined ? { brokerCode: codeSaid } : {}),
+      ...(said !== undefined ? { brokerMessage: said } : {}),
     });
   }
 
@@ -243,6 +262,7 @@ export function createFyersAdapter(ctx: AdapterContext): BrokerAdapter {
       return ctx.call<TokenSet>({
         op: 'exchange',
         singleUseGrant: true,
+        secrets,
         // brokers.md §1 [F1][F3]: {grant_type, appIdHash, code}.
         request: jsonPost('/api/v3/validate-authcode', {
           grant_type: 'authorization_code',
@@ -274,6 +294,7 @@ export function createFyersAdapter(ctx: AdapterContext): BrokerAdapter {
       const secrets = [credentials.apiSecret, refreshToken, pin, appIdHash];
       return ctx.call<TokenSet>({
         op: 'refresh',
+        secrets,
         // brokers.md §4 [F1]: {grant_type: "refresh_token", appIdHash, refresh_token, pin}. The refresh
         // token is reusable for 15 days, so this request may be retried.
         request: jsonPost('/api/v3/validate-refresh-token', {
@@ -300,17 +321,23 @@ export function createFyersAdapter(ctx: AdapterContext): BrokerAdapter {
 
     async validate(apiKey, accessToken) {
       ctx.registerSecrets(accessToken);
+      const secrets = [accessToken];
       return ctx.call<Profile>({
         op: 'validate',
+        secrets,
         request: {
           method: 'GET',
           url: ctx.apiUrl('/api/v3/profile'),
           headers: { ...tokenAuth(apiKey, accessToken), Accept: 'application/json' },
         },
         interpret: (res) => {
-          if (isError(res)) throw classify(res, 'validate', [accessToken], accessToken);
+          if (isError(res)) throw classify(res, 'validate', secrets, accessToken);
           const p = parseBody(profileResponseSchema, res, label, 'validate');
-          return { userId: p.data.fy_id, userName: p.data.name ?? p.data.display_name };
+          return {
+            userId: profileUserId(p.data.fy_id, secrets),
+            userName:
+              profileName(p.data.name, secrets) ?? profileName(p.data.display_name, secrets),
+          };
         },
       });
     },
@@ -319,6 +346,7 @@ export function createFyersAdapter(ctx: AdapterContext): BrokerAdapter {
       ctx.registerSecrets(accessToken);
       await ctx.call<void>({
         op: 'logout',
+        secrets: [accessToken],
         // Revokes this app's token only; web/mobile sessions stay (brokers.md §4 [F1]).
         request: {
           method: 'POST',

@@ -41,7 +41,7 @@ export interface BrokerAdapterOptions {
 
 interface BrokerWiring {
   readonly create: (ctx: AdapterContext) => BrokerAdapter;
-  readonly brokerCodeOf: (json: unknown) => string | undefined;
+  readonly brokerCodeOf: (json: unknown) => unknown;
   readonly retryRateLimitWithoutHint: boolean;
   readonly rateLimitAdvice?: string;
 }

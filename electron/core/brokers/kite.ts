@@ -8,6 +8,14 @@ import { z } from 'zod';
 import { accessTokenExpiry } from '../../../shared/expiry';
 import { TokenTrayError } from '../errors';
 import { parseBody, scrubText, unexpectedBrokerError, type Operation } from './broker-errors';
+import {
+  brokerCode,
+  brokerMessage,
+  isReadable,
+  profileName,
+  profileUserId,
+  type RequestSecrets,
+} from './broker-text';
 import type { AdapterContext } from './call';
 import type { HttpResponse } from './http';
 import {
@@ -29,30 +37,35 @@ export function kiteChecksum(apiKey: string, requestToken: string, apiSecret: st
     .digest('hex');
 }
 
+/** Profile fields are display data of any type, made safe (or dropped) by broker-text.ts. */
 const sessionResponseSchema = z.object({
   status: z.literal('success'),
   data: z.object({
     access_token: z.string().min(1),
-    user_id: z.string().optional(),
-    user_name: z.string().optional(),
+    user_id: z.unknown().optional(),
+    user_name: z.unknown().optional(),
   }),
 });
 
 const profileResponseSchema = z.object({
   status: z.literal('success'),
-  data: z.object({ user_id: z.string().min(1), user_name: z.string().optional() }),
+  // user_id must be there (a success without it is not a profile); its value is made safe later.
+  data: z.object({ user_id: z.string().min(1), user_name: z.unknown().optional() }),
 });
 
 const logoutResponseSchema = z.object({ status: z.literal('success') });
 
-/** `{"status":"error","message":…,"error_type":…}` (brokers.md §3 [K5]). */
+/**
+ * `{"status":"error","message":…,"error_type":…}` (brokers.md §3 [K5]). Raw, any type: made safe by
+ * broker-text.ts (a null message must not hide the error_type beside it).
+ */
 const errorBodySchema = z.object({
-  error_type: z.string().optional().catch(undefined),
-  // A null message must not hide the error_type beside it.
-  message: z.string().optional().catch(undefined),
+  error_type: z.unknown().optional(),
+  message: z.unknown().optional(),
 });
 
-export function kiteBrokerCode(json: unknown): string | undefined {
+/** The raw error_type of an error body (call.ts makes it safe before use). */
+export function kiteBrokerCode(json: unknown): unknown {
   const parsed = errorBodySchema.safeParse(json);
   return parsed.success ? parsed.data.error_type : undefined;
 }
@@ -66,14 +79,14 @@ const CANCEL_STATUSES = new Set(['cancelled', 'canceled', 'cancel']);
 export function createKiteAdapter(ctx: AdapterContext): BrokerAdapter {
   const { label } = ctx;
 
-  function classify(
-    res: HttpResponse,
-    op: Operation,
-    secrets: readonly (string | undefined)[],
-  ): TokenTrayError {
+  function classify(res: HttpResponse, op: Operation, secrets: RequestSecrets): TokenTrayError {
     const parsed = errorBodySchema.safeParse(res.json);
-    const type = parsed.success ? parsed.data.error_type : undefined;
-    const message = parsed.success ? (parsed.data.message ?? '') : '';
+    const typeSaid = brokerCode(parsed.success ? parsed.data.error_type : undefined, secrets);
+    // Only a readable error_type is branched on or kept; an unreadable one is only said.
+    const type = isReadable(typeSaid) ? typeSaid : undefined;
+    // Safe to show; also what the checks below read, so nothing is matched in text never shown.
+    const said = brokerMessage(parsed.success ? parsed.data.message : undefined, secrets);
+    const message = isReadable(said) ? said : '';
     const details = { status: res.status, ...(type !== undefined ? { brokerCode: type } : {}) };
     // Bad checksum → 403 TokenException "Invalid `checksum`" (brokers.md §3 [K6]).
     if (/checksum/i.test(message)) {
@@ -120,8 +133,8 @@ export function createKiteAdapter(ctx: AdapterContext): BrokerAdapter {
     }
     return unexpectedBrokerError(label, op, {
       status: res.status,
-      ...(type !== undefined ? { brokerCode: type } : {}),
-      brokerMessage: scrubText(message, secrets) ?? '',
+      ...(typeSaid !== undefined ? { brokerCode: typeSaid } : {}),
+      ...(said !== undefined ? { brokerMessage: said } : {}),
     });
   }
 
@@ -177,6 +190,7 @@ export function createKiteAdapter(ctx: AdapterContext): BrokerAdapter {
       return ctx.call<TokenSet>({
         op: 'exchange',
         singleUseGrant: true,
+        secrets,
         request: {
           method: 'POST',
           url: ctx.apiUrl('/session/token'),
@@ -191,13 +205,14 @@ export function createKiteAdapter(ctx: AdapterContext): BrokerAdapter {
           if (res.status !== 200) throw classify(res, 'exchange', secrets);
           const s = parseBody(sessionResponseSchema, res, label, 'exchange');
           ctx.registerSecrets(s.data.access_token);
+          const all = [...secrets, s.data.access_token];
           // refresh_token/enctoken are ignored: refresh is for approved platforms only (§3 [K1]).
           return {
             accessToken: s.data.access_token,
             issuedAt,
             expiresAt: accessTokenExpiry('kite', issuedAt, s.data.access_token),
-            userId: s.data.user_id,
-            userName: s.data.user_name,
+            userId: profileUserId(s.data.user_id, all),
+            userName: profileName(s.data.user_name, all),
           };
         },
       });
@@ -205,17 +220,22 @@ export function createKiteAdapter(ctx: AdapterContext): BrokerAdapter {
 
     async validate(apiKey, accessToken) {
       ctx.registerSecrets(accessToken);
+      const secrets = [accessToken];
       return ctx.call<Profile>({
         op: 'validate',
+        secrets,
         request: {
           method: 'GET',
           url: ctx.apiUrl('/user/profile'),
           headers: tokenAuth(apiKey, accessToken),
         },
         interpret: (res) => {
-          if (res.status !== 200) throw classify(res, 'validate', [accessToken]);
+          if (res.status !== 200) throw classify(res, 'validate', secrets);
           const p = parseBody(profileResponseSchema, res, label, 'validate');
-          return { userId: p.data.user_id, userName: p.data.user_name };
+          return {
+            userId: profileUserId(p.data.user_id, secrets),
+            userName: profileName(p.data.user_name, secrets),
+          };
         },
       });
     },
@@ -223,12 +243,15 @@ export function createKiteAdapter(ctx: AdapterContext): BrokerAdapter {
     async logout(apiKey, accessToken) {
       ctx.registerSecrets(accessToken);
       // brokers.md §1 [K1][KP]: api_key and access_token as query parameters. The URL therefore
-      // carries the token; call.ts logs the path only.
+      // carries the token; call.ts logs the path only. Like Zerodha's official clients (npm and
+      // Python kiteconnect send it on every call once a session exists), the request also carries
+      // `Authorization: token api_key:access_token` beside X-Kite-Version (issue 9 item 17).
       const url = ctx.apiUrl('/session/token');
       url.search = new URLSearchParams({ api_key: apiKey, access_token: accessToken }).toString();
       await ctx.call<void>({
         op: 'logout',
-        request: { method: 'DELETE', url, headers: { ...KITE_VERSION } },
+        secrets: [accessToken],
+        request: { method: 'DELETE', url, headers: tokenAuth(apiKey, accessToken) },
         interpret: (res) => {
           if (res.status !== 200) {
             const err = classify(res, 'logout', [accessToken]);

@@ -28,8 +28,12 @@ export interface TokenSet {
   readonly userName?: string | undefined;
 }
 
+/**
+ * What the profile endpoint said about the user, already made safe (broker-text.ts): a field that is
+ * missing, unreadable, over-long or holds a secret is undefined — never a reason to fail.
+ */
 export interface Profile {
-  readonly userId: string;
+  readonly userId?: string | undefined;
   readonly userName?: string | undefined;
 }
 

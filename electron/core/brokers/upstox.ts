@@ -13,6 +13,14 @@ import {
   unexpectedBrokerError,
   type Operation,
 } from './broker-errors';
+import {
+  brokerCode,
+  brokerMessage,
+  isReadable,
+  profileName,
+  profileUserId,
+  type RequestSecrets,
+} from './broker-text';
 import type { AdapterContext } from './call';
 import type { HttpResponse } from './http';
 import { checkOutgoingState, isRedirectTo, loginCancelled, loginFailed } from './redirect';
@@ -25,10 +33,14 @@ import type { BrokerAdapter, Profile, TokenSet } from './types';
  */
 const API_VERSION = '2.0';
 
+/**
+ * Profile fields are display data: any type is accepted here and made safe (or dropped) by
+ * broker-text.ts — an odd user_name must never fail an exchange that already burnt the code.
+ */
 const tokenFields = z.object({
   access_token: z.string().min(1),
-  user_id: z.string().optional(),
-  user_name: z.string().optional(),
+  user_id: z.unknown().optional(),
+  user_name: z.unknown().optional(),
 });
 
 /**
@@ -46,38 +58,49 @@ const tokenResponseSchema = z.preprocess((v) => {
 
 const profileResponseSchema = z.object({
   status: z.literal('success'),
-  data: z.object({ user_id: z.string().min(1), user_name: z.string().optional() }),
+  // user_id must be there (a success without it is not a profile); its value is made safe later.
+  data: z.object({ user_id: z.string().min(1), user_name: z.unknown().optional() }),
 });
 
 const logoutResponseSchema = z.object({ status: z.literal('success') });
 
-/** `{"status":"error","errors":[{errorCode|error_code, message, …}]}` (brokers.md §2). */
+/**
+ * `{"status":"error","errors":[{errorCode|error_code, message, propertyPath|property_path, …}]}`
+ * (brokers.md §2). Every field is taken raw (any type) and made safe by broker-text.ts.
+ */
 const errorBodySchema = z.object({
-  errors: z
-    .array(
-      // A null or odd-typed field must not hide the rest (e.g. the code behind a null message).
-      z.object({
-        errorCode: z.string().optional().catch(undefined),
-        error_code: z.string().optional().catch(undefined),
-        message: z.string().optional().catch(undefined),
-      }),
-    )
-    .min(1),
+  errors: z.array(z.record(z.string(), z.unknown()).catch({})).min(1),
 });
 
-function brokerError(json: unknown): { code?: string; message?: string } {
+interface UpstoxSaid {
+  /** Safe to show: a readable code, UNREADABLE_BROKER_TEXT, or undefined (none). */
+  readonly code?: string;
+  readonly message?: string;
+  /** The raw property path, compared only (never shown). */
+  readonly propertyPath?: unknown;
+}
+
+function firstError(json: unknown): Record<string, unknown> | undefined {
   const parsed = errorBodySchema.safeParse(json);
-  if (!parsed.success) return {};
-  const first = parsed.data.errors[0];
-  const code = first?.errorCode ?? first?.error_code;
+  return parsed.success ? parsed.data.errors[0] : undefined;
+}
+
+function brokerError(json: unknown, secrets: RequestSecrets): UpstoxSaid {
+  const first = firstError(json);
+  if (!first) return {};
+  const code = brokerCode(first['errorCode'] ?? first['error_code'], secrets);
+  const message = brokerMessage(first['message'], secrets);
   return {
     ...(code !== undefined ? { code } : {}),
-    ...(first?.message !== undefined ? { message: first.message } : {}),
+    ...(message !== undefined ? { message } : {}),
+    propertyPath: first['propertyPath'] ?? first['property_path'],
   };
 }
 
-export function upstoxBrokerCode(json: unknown): string | undefined {
-  return brokerError(json).code;
+/** The raw code of an error body (call.ts makes it safe before use). */
+export function upstoxBrokerCode(json: unknown): unknown {
+  const first = firstError(json);
+  return first?.['errorCode'] ?? first?.['error_code'];
 }
 
 export function createUpstoxAdapter(ctx: AdapterContext): BrokerAdapter {
@@ -87,15 +110,27 @@ export function createUpstoxAdapter(ctx: AdapterContext): BrokerAdapter {
   function classify(
     res: HttpResponse,
     op: Operation,
-    secrets: readonly (string | undefined)[],
+    secrets: RequestSecrets,
     token?: string,
   ): TokenTrayError {
-    const { code, message } = brokerError(res.json);
+    const said = brokerError(res.json, secrets);
+    const { message } = said;
+    // Only a readable code is branched on or kept; an unreadable one is only said.
+    const code = isReadable(said.code) ? said.code : undefined;
     const details = { status: res.status, ...(code !== undefined ? { brokerCode: code } : {}) };
     switch (code) {
       case 'UDAPI10005':
         return rateLimitedError(label, { status: res.status, brokerCode: code });
       case 'UDAPI100016':
+        // Issue 9 item 16: Upstox answers a used or expired code with 401 UDAPI100016 "Invalid
+        // Credentials" whose property path is "code" — the key and secret are fine.
+        if (op === 'exchange' && said.propertyPath === 'code') {
+          return new TokenTrayError(
+            'login-failed',
+            `${label} refused the login (UDAPI100016 on "code"): that login code was already used or has expired: click Log in again.`,
+            details,
+          );
+        }
         return new TokenTrayError(
           'bad-credentials',
           `${label} rejected the API key or secret (UDAPI100016). Copy both again from the Upstox developer apps page into the account settings, then log in.`,
@@ -126,8 +161,8 @@ export function createUpstoxAdapter(ctx: AdapterContext): BrokerAdapter {
     }
     return unexpectedBrokerError(label, op, {
       status: res.status,
-      ...(code !== undefined ? { brokerCode: code } : {}),
-      ...(message !== undefined ? { brokerMessage: scrubText(message, secrets) ?? '' } : {}),
+      ...(said.code !== undefined ? { brokerCode: said.code } : {}),
+      ...(message !== undefined ? { brokerMessage: message } : {}),
     });
   }
 
@@ -211,6 +246,7 @@ export function createUpstoxAdapter(ctx: AdapterContext): BrokerAdapter {
       return ctx.call<TokenSet>({
         op: 'exchange',
         singleUseGrant: true,
+        secrets,
         request: {
           method: 'POST',
           url: ctx.apiUrl('/v2/login/authorization/token'),
@@ -225,12 +261,13 @@ export function createUpstoxAdapter(ctx: AdapterContext): BrokerAdapter {
           if (res.status !== 200) throw classify(res, 'exchange', secrets);
           const t = parseBody(tokenResponseSchema, res, label, 'exchange');
           ctx.registerSecrets(t.access_token);
+          const all = [...secrets, t.access_token];
           return {
             accessToken: t.access_token,
             issuedAt,
             expiresAt: accessTokenExpiry('upstox', issuedAt, t.access_token),
-            userId: t.user_id,
-            userName: t.user_name,
+            userId: profileUserId(t.user_id, all),
+            userName: profileName(t.user_name, all),
           };
         },
       });
@@ -238,17 +275,22 @@ export function createUpstoxAdapter(ctx: AdapterContext): BrokerAdapter {
 
     async validate(_apiKey, accessToken) {
       ctx.registerSecrets(accessToken);
+      const secrets = [accessToken];
       return ctx.call<Profile>({
         op: 'validate',
+        secrets,
         request: {
           method: 'GET',
           url: ctx.apiUrl('/v2/user/profile'),
           headers: bearer(accessToken),
         },
         interpret: (res) => {
-          if (res.status !== 200) throw classify(res, 'validate', [accessToken], accessToken);
+          if (res.status !== 200) throw classify(res, 'validate', secrets, accessToken);
           const p = parseBody(profileResponseSchema, res, label, 'validate');
-          return { userId: p.data.user_id, userName: p.data.user_name };
+          return {
+            userId: profileUserId(p.data.user_id, secrets),
+            userName: profileName(p.data.user_name, secrets),
+          };
         },
       });
     },
@@ -257,6 +299,7 @@ export function createUpstoxAdapter(ctx: AdapterContext): BrokerAdapter {
       ctx.registerSecrets(accessToken);
       await ctx.call<void>({
         op: 'logout',
+        secrets: [accessToken],
         request: { method: 'DELETE', url: ctx.apiUrl('/v2/logout'), headers: bearer(accessToken) },
         interpret: (res) => {
           if (res.status !== 200) {

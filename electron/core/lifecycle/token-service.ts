@@ -339,7 +339,7 @@ export class TokenService {
           ...a.meta,
           revoked: false,
           lastValidatedAt: this.deps.clock.now().toISOString(),
-          userId: profile.userId,
+          userId: profile.userId ?? a.meta.userId,
           userName: profile.userName ?? a.meta.userName,
         };
         await this.deps.settings.setTokenMeta(accountId, a.meta);
@@ -468,7 +468,7 @@ export class TokenService {
     let userName = tokens.userName ?? null;
     try {
       const profile = await adapter.validate(a.config.apiKey, tokens.accessToken);
-      userId = profile.userId;
+      userId = profile.userId ?? userId;
       userName = profile.userName ?? userName;
     } catch (e) {
       const err = toTokenTrayError(e);
