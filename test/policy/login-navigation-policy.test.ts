@@ -102,6 +102,19 @@ describe('decideLoginNavigation', () => {
     expect(decideLoginNavigation('file:///etc/passwd', 'resource', input).action).toBe('block');
   });
 
+  it('lets the login page open secure WebSockets (live OTP/QR status), never plain ws:', () => {
+    expect(decideLoginNavigation('wss://ws.kite.zerodha.com/otp', 'resource', input).action).toBe(
+      'allow',
+    );
+    expect(decideLoginNavigation('ws://ws.kite.zerodha.com/otp', 'resource', input).action).toBe(
+      'block',
+    );
+    // A WebSocket is never a page: as a top-level navigation it stays blocked.
+    expect(decideLoginNavigation('wss://kite.zerodha.com/', 'main-frame', input).action).toBe(
+      'block',
+    );
+  });
+
   it('property: a top-level navigation is allowed only on an allowed origin, never off it', () => {
     fc.assert(
       fc.property(fc.webUrl({ withQueryParameters: true, withFragments: true }), (url) => {

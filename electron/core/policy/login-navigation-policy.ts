@@ -15,7 +15,8 @@
  * - Frames inside the login page may show https pages from anywhere (captcha and 2FA widgets live on
  *   other origins) plus about:blank/srcdoc, and never anything else.
  * - Other resources (scripts, styles, images, XHR) are the page's own business, within http(s), data:
- *   and blob:.
+ *   and blob:, plus secure WebSockets (`wss:`): broker login pages use them for live OTP/QR status,
+ *   and Electron reports them as resources of type `webSocket`. Plain `ws:` stays blocked.
  */
 import type { LoginNavigationRequest } from '../lifecycle/login-flow';
 
@@ -91,7 +92,7 @@ export function decideLoginNavigation(
         `frames inside the login page may show only https pages, not ${describeTarget(url)}`,
       );
     case 'resource':
-      if (['https:', 'http:', 'data:', 'blob:'].includes(u.protocol)) return ALLOW;
+      if (['https:', 'http:', 'data:', 'blob:', 'wss:'].includes(u.protocol)) return ALLOW;
       return block(`the login page may not load ${describeTarget(url)}`);
   }
 }
