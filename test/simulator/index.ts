@@ -21,6 +21,7 @@ import {
 } from './state';
 import type {
   FaultRule,
+  FloodRecord,
   RecordedRequest,
   SimApp,
   SimBroker,
@@ -31,7 +32,7 @@ import type {
 } from './types';
 import { upstoxBroker } from './upstox';
 
-export type { FaultRule, RecordedRequest, SimApp, SimFault, SimUser } from './types';
+export type { FaultRule, FloodRecord, RecordedRequest, SimApp, SimFault, SimUser } from './types';
 export { DEFAULT_SIM_APPS, DEFAULT_SIM_USERS, type SimLifetimes } from './state';
 export { CANCEL_BUTTON_ID, LOGIN_BUTTON_ID } from './login-page';
 
@@ -56,6 +57,8 @@ export interface BrokerSimulator {
   readonly baseUrls: Readonly<Record<BrokerId, { readonly api: string; readonly login: string }>>;
   /** Every request received, in order (live). */
   readonly requests: readonly RecordedRequest[];
+  /** Every forced 'flood' answer, in order (live): how many bytes the client let through. */
+  readonly floods: readonly FloodRecord[];
   requestsTo(method: string, path: string): RecordedRequest[];
   clearRequests(): void;
   /** Forces a fault on the next `times` (default 1) requests to `path`. */
@@ -212,6 +215,54 @@ export async function startBrokerSimulator(
         return 'drop';
       case 'slow':
         throw new Error('slow faults are handled before routing');
+      case 'flood':
+        throw new Error('flood faults are streamed by flood()');
+    }
+  }
+
+  const floods: FloodRecord[] = [];
+
+  /** Streams `fault.bytes` of JSON-looking filler, honouring backpressure, until done or closed. */
+  async function flood(
+    res: ServerResponse,
+    path: string,
+    fault: Extract<SimFault, { kind: 'flood' }>,
+  ): Promise<void> {
+    const record: FloodRecord = {
+      path,
+      bytes: fault.bytes,
+      written: 0,
+      completed: false,
+      aborted: false,
+    };
+    floods.push(record);
+    res.on('close', () => {
+      if (!record.completed) record.aborted = true;
+    });
+    res.writeHead(fault.status ?? 200, {
+      'Content-Type': 'application/json',
+      ...(fault.declareLength ? { 'Content-Length': String(fault.bytes) } : {}),
+    });
+    const chunk = Buffer.alloc(64 * 1024, 'A');
+    while (record.written < fault.bytes && !record.aborted && !res.destroyed) {
+      const n = Math.min(chunk.length, fault.bytes - record.written);
+      const ok = res.write(n === chunk.length ? chunk : chunk.subarray(0, n));
+      record.written += n;
+      if (!ok) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      }
+    }
+    if (!record.aborted && !res.destroyed) {
+      res.end();
+      record.completed = true;
     }
   }
 
@@ -239,6 +290,11 @@ export async function startBrokerSimulator(
     if (fault?.kind === 'slow') {
       await delay(fault.delayMs);
       fault = undefined;
+    }
+    if (fault?.kind === 'flood') {
+      entry?.route.onFault?.(recorded);
+      await flood(res, url.pathname, fault);
+      return;
     }
     if (fault) {
       entry?.route.onFault?.(recorded);
@@ -292,6 +348,7 @@ export async function startBrokerSimulator(
     port,
     baseUrls,
     requests,
+    floods,
     requestsTo: (method, path) =>
       requests.filter((r) => r.method === method.toUpperCase() && r.path === path),
     clearRequests: () => void requests.splice(0),

@@ -64,6 +64,17 @@ export type SimFault =
   | { readonly kind: 'drop' }
   /** Answers 200 with an HTML maintenance page instead of JSON. */
   | { readonly kind: 'garbage' }
+  /**
+   * Answers `status` (default 200) with a JSON-looking body of `bytes` bytes, streamed in chunks
+   * with backpressure, with or without a Content-Length. What was actually written is recorded in
+   * `BrokerSimulator.floods` (a client that stops reading early leaves `written` far below `bytes`).
+   */
+  | {
+      readonly kind: 'flood';
+      readonly bytes: number;
+      readonly declareLength?: boolean;
+      readonly status?: number;
+    }
   /** Answers exactly this. */
   | {
       readonly kind: 'reply';
@@ -103,4 +114,15 @@ export interface SimBroker {
   errorBody(status: number): unknown;
   /** Body for a forced 429. */
   rateLimitBody(): unknown;
+}
+
+/** One forced 'flood' answer: how much of it the client let the simulator write. */
+export interface FloodRecord {
+  readonly path: string;
+  readonly bytes: number;
+  written: number;
+  /** The whole body was written and ended. */
+  completed: boolean;
+  /** The client closed the connection before the end. */
+  aborted: boolean;
 }

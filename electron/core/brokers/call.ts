@@ -76,7 +76,8 @@ export interface ContextDeps {
  * must log in again, and the message has to say so instead of "try again".
  */
 function withGrantAdvice(e: unknown): unknown {
-  if (!isTokenTrayError(e) || (e.kind !== 'broker-down' && e.kind !== 'rate-limited')) return e;
+  const kinds = ['broker-down', 'rate-limited', 'bad-response'];
+  if (!isTokenTrayError(e) || !kinds.includes(e.kind)) return e;
   return new TokenTrayError(
     e.kind,
     `${e.message} The login code from the broker works only once, so click Log in again${e.kind === 'rate-limited' ? ' after the wait' : ''}.`,

@@ -29,6 +29,63 @@ export interface HttpDeps {
   readonly timeoutMs: number;
   /** The broker's name for messages ("Upstox"). */
   readonly label: string;
+  /** Largest answer body read; default MAX_BROKER_BODY_BYTES. */
+  readonly maxBodyBytes?: number;
+}
+
+/**
+ * Every real broker answer (token, profile, logout, error) is a few KB of JSON. Anything over 1 MB is
+ * not an answer TokenTray could use: reading stops there, whatever the body claims or streams.
+ */
+export const MAX_BROKER_BODY_BYTES = 1024 * 1024;
+
+function sizeInWords(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${Math.round(bytes / (1024 * 1024))} MB`
+    : `${Math.round(bytes / 1024)} KB`;
+}
+
+function tooLargeError(url: URL, deps: HttpDeps, limit: number): TokenTrayError {
+  return new TokenTrayError(
+    'bad-response',
+    `${deps.label}'s answer (${url.host}) was too large: more than ${sizeInWords(limit)}, where a real answer is a few KB, so TokenTray stopped reading it. Try again later; if it keeps happening, something between you and ${deps.label} (a proxy or firewall) is sending it. Your current token is kept.`,
+    {},
+  );
+}
+
+/**
+ * Reads the body as UTF-8 text, at most `limit` bytes: a declared Content-Length over the limit is
+ * refused before a byte is read, a streamed body is cut (and the connection closed) as soon as it
+ * passes the limit. Never holds more than the limit (plus one chunk) in memory.
+ */
+async function readBoundedText(
+  response: Response,
+  url: URL,
+  deps: HttpDeps,
+  limit: number,
+): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLargeError(url, deps, limit);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder('utf-8');
+  const parts: string[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLargeError(url, deps, limit);
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
 }
 
 /**
@@ -110,8 +167,14 @@ export async function sendHttp(request: HttpRequest, deps: HttpDeps): Promise<Ht
   }
   let text: string;
   try {
-    text = await response.text();
+    text = await readBoundedText(
+      response,
+      request.url,
+      deps,
+      deps.maxBodyBytes ?? MAX_BROKER_BODY_BYTES,
+    );
   } catch (e) {
+    if (e instanceof TokenTrayError) throw e;
     throw networkError(e, request.url, deps, 'read');
   }
   let json: unknown = undefined;
