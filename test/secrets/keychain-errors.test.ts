@@ -30,7 +30,7 @@ interface ChildResult {
 async function inChild(
   op: string,
   env: Record<string, string | undefined>,
-  state?: 'bare' | 'no-login' | 'unlocked',
+  state?: 'bare' | 'no-login' | 'unlocked' | 'killable',
 ): Promise<ChildResult> {
   const node = [process.execPath, '--import', 'tsx', child, op, testService()];
   const [cmd, ...args] = state ? ['bash', session, state, ...node] : node;
@@ -102,7 +102,7 @@ describe('keychain failures become clear errors', () => {
       ]);
       expectClear(
         bare,
-        /no keyring service found: install gnome-keyring \(sudo apt install gnome-keyring\) or turn on KeePassXC's Secret Service integration/,
+        /no keyring service is running\. If your keyring was running, it stopped: restart it .* If none is installed, install gnome-keyring \(sudo apt install gnome-keyring\) or turn on KeePassXC's Secret Service integration/,
       );
       expectClear(
         noLogin,
@@ -112,6 +112,36 @@ describe('keychain failures become clear errors', () => {
       // keytar answers null/false here; the store must not take that for "no secret stored".
       expectClear(lockedGet, /could not check .* the keyring is locked/);
       expectClear(lockedDelete, /could not check its secrets .* the keyring is locked/);
+    },
+    40_000,
+  );
+
+  // Issue 9 item 13: a killed keyring daemon was reported as "install gnome-keyring". The daemon is
+  // this test's own, in its own dbus-run-session (on a bus that cannot start another one), so
+  // killing it touches no other test's keyring.
+  it.skipIf(!haveSessionTools)(
+    'issue 9 item 13: a keyring daemon killed while TokenTray runs is "the keyring service stopped", not "install gnome-keyring"',
+    async () => {
+      const result = await inChild('kill-daemon', baseEnv(), 'killable');
+      expect(result.ok).toBe(true);
+      const { before, ...after } = result.value as Record<string, ChildResult>;
+      expect(before).toEqual({ ok: true, value: null }); // it was running and took the secret
+      expect(Object.keys(after)).toEqual(['get', 'set', 'delete', 'fresh']);
+      for (const op of ['get', 'set', 'delete'] as const) {
+        expectClear(
+          after[op]!,
+          /the keyring service stopped while TokenTray was using it \(killed, crashed, or its session ended\): restart it \(log out and back in, or run `gnome-keyring-daemon --start --components=secrets`\), unlock it, then try again/,
+        );
+        expect(after[op]!.message).not.toMatch(/install gnome-keyring/);
+      }
+      expect(after.get!.message).toMatch(/could not read the access token of account "child"/);
+      expect(after.set!.message).toMatch(/could not save the access token of account "child"/);
+      // A process that never reached the keyring cannot know it ran: it names both causes, the
+      // stopped keyring first.
+      expectClear(
+        after.fresh!,
+        /no keyring service is running\. If your keyring was running, it stopped: restart it .* unlock it\. If none is installed, install gnome-keyring/,
+      );
     },
     40_000,
   );

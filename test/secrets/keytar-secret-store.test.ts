@@ -81,6 +81,48 @@ describe.skipIf(!keyringAvailable)('keytar SecretStore on a real Secret Service'
     expect(await store.get('unicode', 'pin')).toBe('before');
   });
 
+  // Issue 9 item 13: a lone surrogate was stored as U+FFFD without a word (keytar converts to UTF-8).
+  it('issue 9 item 13: refuses a secret holding a lone surrogate instead of storing it altered', async () => {
+    await store.set('unicode', 'api-secret', 'api-secret-before');
+    await store.set('unicode', 'pin', 'pin-before');
+    const high = 'abc\uD83Ddef'; // the first half of 😀, alone
+    const low = 'abc\uDE00'; // the second half, alone, at the end
+    const cases = [
+      [
+        'api-secret',
+        high,
+        4,
+        /Copy it again from the broker and enter it again; nothing was stored/,
+      ],
+      ['pin', low, 4, /Copy it again from the broker/],
+      ['access-token', `${'x'.repeat(20)}\uDFFF\uD800`, 21, /damaged on the way; log in again/],
+    ] as const;
+    for (const [kind, value, position, fix] of cases) {
+      let error: unknown;
+      try {
+        await store.set('unicode', kind, value);
+      } catch (e) {
+        error = e;
+      }
+      expect(isTokenTrayError(error) && error.kind).toBe('keychain');
+      const message = (error as Error).message;
+      expect(message).toMatch(
+        new RegExp(
+          `did not save the .* of account "unicode": it contains an invalid character \\(half of a UTF-16 surrogate pair, at position ${position}\\)`,
+        ),
+      );
+      expect(message).toMatch(fix);
+      expect(message).not.toContain(value);
+    }
+    // Nothing was changed in the real keyring: the old values are there, exactly.
+    expect(await store.get('unicode', 'api-secret')).toBe('api-secret-before');
+    expect(secretTool('unicode/pin')).toBe('pin-before');
+    expect(secretTool('unicode/access-token')).not.toMatch(/\uFFFD/);
+    // A proper pair is fine and round-trips.
+    await store.set('unicode', 'api-secret', 'abc\uD83D\uDE00def');
+    expect(await store.get('unicode', 'api-secret')).toBe('abc😀def');
+  });
+
   it('deletes one kind, or every secret of one account and nobody else’s', async () => {
     await store.set('main', 'pin', '1111');
     await store.set('second', 'access-token', 'second-token');

@@ -6,6 +6,9 @@
  *   no/locked login    "Object does not exist at path “/org/freedesktop/secrets/collection/login”",
  *                      "Cannot create an item in a locked collection"
  *   prompt dismissed   "… dismissed …" / "… cancelled …"
+ *   daemon stopped     "The name :1.5 was not provided by any .service files" (libsecret's proxy still
+ *                      names the unique bus name of the daemon that went away), "NameHasNoOwner",
+ *                      "Remote peer disconnected"; the bus itself gone: "Connection refused"
  * The original text is kept in brackets for support, after removing any secret value from it.
  */
 import { TokenTrayError } from '../errors';
@@ -17,9 +20,28 @@ export type KeychainOperation = 'read' | 'save' | 'delete' | 'check';
 interface Rule {
   readonly test: RegExp;
   readonly advice: string;
+  /** Where the keyring answered earlier in this process, this is what the message means. */
+  readonly afterItAnswered?: string;
 }
 
+/** How to bring a keyring back that was running (said whenever one may have stopped). */
+const RESTART =
+  'restart it (log out and back in, or run `gnome-keyring-daemon --start --components=secrets`), unlock it, then try again';
+
+const STOPPED = `the keyring service stopped while TokenTray was using it (killed, crashed, or its session ended): ${RESTART}`;
+
 const RULES: readonly Rule[] = [
+  {
+    // Checked first: "not provided by any .service files" also appears here, but for the unique
+    // name (":1.5") of the daemon TokenTray was talking to, which therefore existed and went away.
+    test: /name :\d+\.\d+ was not provided|NameHasNoOwner|has no owner|Remote peer disconnected|connection (is|was) closed|Message recipient disconnected/i,
+    advice: STOPPED,
+  },
+  {
+    // A socket address that exists but nobody answers: the session bus (and the keyring on it) stopped.
+    test: /Connection refused/i,
+    advice: `the D-Bus session the keyring runs on stopped answering (connection refused), so the keyring service is gone with it: ${RESTART}; if this keeps happening, start TokenTray from your desktop session`,
+  },
   {
     test: /autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Could not connect|Failed to connect to socket|dbus-launch/i,
     advice:
@@ -27,8 +49,13 @@ const RULES: readonly Rule[] = [
   },
   {
     test: /org\.freedesktop\.secrets|ServiceUnknown|not provided by any \.service files/i,
+    // Nobody owns org.freedesktop.secrets and the bus cannot start one: either the keyring that ran
+    // here stopped (and this bus has no .service file to restart it), or none is installed.
     advice:
-      "no keyring service found: install gnome-keyring (sudo apt install gnome-keyring) or turn on KeePassXC's Secret Service integration, then log out and back in",
+      "no keyring service is running. If your keyring was running, it stopped: restart it (log out and back in, or run `gnome-keyring-daemon --start --components=secrets`) and unlock it. If none is installed, install gnome-keyring (sudo apt install gnome-keyring) or turn on KeePassXC's Secret Service integration, then log out and back in",
+
+    // ... but if it answered this process before, it was installed and running: it stopped.
+    afterItAnswered: STOPPED,
   },
   {
     test: /locked collection|is locked|Object does not exist at path|No such object|collection\/login|default collection/i,
@@ -76,6 +103,8 @@ export function keychainError(
   op: KeychainOperation,
   subject: { readonly accountId: string; readonly kind: SecretKind } | null,
   secrets: readonly string[] = [],
+  /** Whether an earlier keychain call of this process succeeded (the keyring was running then). */
+  answeredBefore = false,
 ): TokenTrayError {
   const message = rawMessage(e);
   const rule = RULES.find((r) => r.test.test(message));
@@ -83,7 +112,10 @@ export function keychainError(
     ? `the ${secretLabel(subject.kind)} of account "${subject.accountId}"`
     : 'its secrets';
   const said = detail(message, secrets);
-  const advice = rule?.advice ?? 'check that your keyring is running and unlocked, then try again';
+  const advice =
+    (answeredBefore ? rule?.afterItAnswered : undefined) ??
+    rule?.advice ??
+    'check that your keyring is running and unlocked, then try again';
   return new TokenTrayError(
     'keychain',
     `TokenTray could not ${VERB[op]} ${what} in the system keychain: ${advice}.${said ? ` (keyring said: ${said})` : ''}`,

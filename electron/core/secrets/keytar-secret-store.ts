@@ -19,6 +19,7 @@ import { accountIdSchema } from '../../../shared/domain';
 import { TokenTrayError } from '../errors';
 import { silentLogger, type Logger, type SecretKind, type SecretStore } from '../ports';
 import { keychainError, keytarLoadError, type KeychainOperation } from './keychain-errors';
+import { secretValueProblem } from './secret-value';
 import {
   PROBE_ACCOUNT,
   SECRET_KINDS,
@@ -42,6 +43,13 @@ export interface KeytarSecretStoreOptions {
   readonly loadKeytar?: () => Promise<unknown>;
   /** Every secret read or written is registered here so logs mask it. */
   readonly logger?: Logger;
+}
+
+/** What to do about a refused value, by where such a value comes from. */
+function fixFor(kind: SecretKind): string {
+  return kind === 'api-secret' || kind === 'pin'
+    ? 'Copy it again from the broker and enter it again; nothing was stored.'
+    : "The broker's answer was damaged on the way; log in again. The keychain still holds the previous one.";
 }
 
 function isKeytar(value: unknown): value is KeytarLike {
@@ -68,6 +76,8 @@ export function createKeytarSecretStore(options: KeytarSecretStoreOptions = {}):
   const logger = options.logger ?? silentLogger;
   const load = options.loadKeytar ?? (() => import('keytar'));
   let keytar: KeytarLike | null = null;
+  /** A call succeeded: from then on "no keyring service" means it stopped, not "not installed". */
+  let answered = false;
 
   async function api(): Promise<KeytarLike> {
     if (keytar) return keytar;
@@ -103,9 +113,11 @@ export function createKeytarSecretStore(options: KeytarSecretStoreOptions = {}):
   ): Promise<T> {
     const k = await api();
     try {
-      return await fn(k);
+      const result = await fn(k);
+      answered = true;
+      return result;
     } catch (e) {
-      throw keychainError(e, op, subject, secrets);
+      throw keychainError(e, op, subject, secrets, answered);
     }
   }
 
@@ -134,18 +146,11 @@ export function createKeytarSecretStore(options: KeytarSecretStoreOptions = {}):
 
     async set(accountId, kind, value) {
       checkArgs(accountId, kind);
-      if (typeof value !== 'string' || value.length === 0) {
+      const problem = secretValueProblem(value);
+      if (problem) {
         throw new TokenTrayError(
           'keychain',
-          `TokenTray tried to save an empty ${kind} for account "${accountId}". This is a bug; please report it.`,
-        );
-      }
-      if (value.includes('\0')) {
-        // keytar hands the value to the keychain as a C string: it would keep only the part before
-        // the NUL, silently. No real secret holds one.
-        throw new TokenTrayError(
-          'keychain',
-          `TokenTray did not save the ${secretLabel(kind)} of account "${accountId}": it contains a NUL character, which the system keychain would cut off. Enter it again.`,
+          `TokenTray did not save the ${secretLabel(kind)} of account "${accountId}": ${problem.what}. ${problem.kind === 'bug' ? 'This is a bug; please report it.' : fixFor(kind)}`,
         );
       }
       logger.registerSecret(value);
