@@ -19,30 +19,68 @@ export function nextDailyCutoff(after: Date, cutoff: DailyCutoff): Date {
   return candidate.toJSDate();
 }
 
-/**
- * Reads the `exp` claim of a JWT without verifying it (we are not the audience; we only want to know
- * when the broker will stop honouring it). Returns undefined for anything that is not a well-formed
- * JWT with a sane numeric `exp`.
- */
-export function jwtExpiry(token: string | undefined | null): Date | undefined {
+/** The claims of a JWT, unverified; undefined for anything that is not a well-formed JWT. */
+function jwtClaims(token: string | undefined | null): Record<string, unknown> | undefined {
   if (typeof token !== 'string') return undefined;
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   const payload = parts[1];
   if (!payload || !/^[A-Za-z0-9_-]+={0,2}$/.test(payload)) return undefined;
   try {
-    const json = decodeBase64Url(payload);
-    const claims: unknown = JSON.parse(json);
-    if (typeof claims !== 'object' || claims === null) return undefined;
-    const exp = (claims as Record<string, unknown>).exp;
-    // Seconds since the epoch; reject values no real token carries (negative, NaN, beyond year 9999).
-    if (typeof exp !== 'number' || !Number.isFinite(exp) || exp <= 0 || exp > 253402300799) {
-      return undefined;
-    }
-    return new Date(Math.round(exp * 1000));
+    const claims: unknown = JSON.parse(decodeBase64Url(payload));
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return undefined;
+    return claims as Record<string, unknown>;
   } catch {
     return undefined;
   }
+}
+
+/** A JWT NumericDate claim (seconds since the epoch) as an instant, if it is one a real token carries. */
+function numericDateClaim(token: string | undefined | null, name: 'exp' | 'iat'): Date | undefined {
+  const claims = jwtClaims(token);
+  // Own properties only: a claim named like an Object.prototype member must not be inherited.
+  if (!claims || !Object.hasOwn(claims, name)) return undefined;
+  const value = claims[name];
+  // Reject values no real token carries (negative, NaN, beyond year 9999).
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 253402300799) {
+    return undefined;
+  }
+  return new Date(Math.round(value * 1000));
+}
+
+/**
+ * Reads the `exp` claim of a JWT without verifying it (we are not the audience; we only want to know
+ * when the broker will stop honouring it). Returns undefined for anything that is not a well-formed
+ * JWT with a sane numeric `exp`.
+ */
+export function jwtExpiry(token: string | undefined | null): Date | undefined {
+  return numericDateClaim(token, 'exp');
+}
+
+/** The `iat` claim of a JWT (unverified), like jwtExpiry. */
+export function jwtIssuedAt(token: string | undefined | null): Date | undefined {
+  return numericDateClaim(token, 'iat');
+}
+
+/**
+ * How far a token's own `iat` may be from this machine's clock and still be believed. A synced clock
+ * is within a second of the broker's; minutes cover an unsynced laptop, while a token claiming to be
+ * hours old or from the future is not trusted over our own clock.
+ */
+export const PLAUSIBLE_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * The instant a token was issued: its own `iat` (the broker's clock) when present and plausible, else
+ * `localIssuedAt` (our clock, read before the request). Near a daily cutoff the difference decides
+ * the day: a machine 2 s behind the broker that logs in at 06:00:01 broker time reads 05:59:59 and
+ * would otherwise give the token a life of one second instead of one day (issue 9, item 15).
+ */
+export function tokenIssuedAt(localIssuedAt: Date, token?: string | null): Date {
+  const iat = jwtIssuedAt(token);
+  if (iat && Math.abs(iat.getTime() - localIssuedAt.getTime()) <= PLAUSIBLE_CLOCK_SKEW_MS) {
+    return iat;
+  }
+  return localIssuedAt;
 }
 
 function decodeBase64Url(segment: string): string {
@@ -60,11 +98,25 @@ function earlier(a: Date, b: Date | undefined): Date {
 
 /**
  * When an access token issued at `issuedAt` dies: the broker's daily IST cutoff after issue, or the
- * token's own JWT `exp` if that is earlier (DESIGN.md: "the earlier of the two wins").
+ * token's own JWT `exp` if that is earlier (DESIGN.md: "the earlier of the two wins"). The issue
+ * instant is the token's own `iat` where plausible (tokenIssuedAt). Without a usable `iat`, a local
+ * issue instant within PLAUSIBLE_CLOCK_SKEW_MS before the cutoff is ambiguous (the broker's clock
+ * may already be past it); a plausible `exp` beyond that cutoff then says the broker issued it after.
  */
 export function accessTokenExpiry(broker: BrokerId, issuedAt: Date, accessToken?: string): Date {
-  const rule = nextDailyCutoff(issuedAt, BROKERS[broker].accessTokenCutoff);
-  return earlier(rule, jwtExpiry(accessToken));
+  const cutoff = BROKERS[broker].accessTokenCutoff;
+  const issued = tokenIssuedAt(issuedAt, accessToken);
+  let rule = nextDailyCutoff(issued, cutoff);
+  const exp = jwtExpiry(accessToken);
+  if (
+    exp !== undefined &&
+    issued === issuedAt &&
+    rule.getTime() - issuedAt.getTime() <= PLAUSIBLE_CLOCK_SKEW_MS &&
+    exp.getTime() > rule.getTime() + PLAUSIBLE_CLOCK_SKEW_MS
+  ) {
+    rule = nextDailyCutoff(rule, cutoff);
+  }
+  return earlier(rule, exp);
 }
 
 /**
@@ -78,6 +130,7 @@ export function refreshTokenExpiry(
 ): Date | undefined {
   const renewal = BROKERS[broker].renewal;
   if (renewal.kind !== 'refresh-token') return undefined;
-  const rule = new Date(issuedAt.getTime() + renewal.refreshTokenLifetimeDays * 86_400_000);
+  const issued = tokenIssuedAt(issuedAt, refreshToken);
+  const rule = new Date(issued.getTime() + renewal.refreshTokenLifetimeDays * 86_400_000);
   return earlier(rule, jwtExpiry(refreshToken));
 }

@@ -52,6 +52,12 @@ export interface TokenMeta {
   readonly userId: string | null;
   readonly userName: string | null;
   readonly tokenMasked: string | null;
+  /**
+   * A non-reversible fingerprint of the last issued access token (lifecycle/token-fingerprint.ts),
+   * never the token: a restart tells from it that the keychain holds an older token. Absent in
+   * settings written before it existed.
+   */
+  readonly tokenFingerprint?: string | null;
 }
 
 /** Settings (electron-store in production). Never holds a secret. */

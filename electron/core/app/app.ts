@@ -26,7 +26,12 @@ import { planEvents } from '../lifecycle/event-planner';
 import type { LoginNavigator } from '../lifecycle/login-flow';
 import { Notifier, pauseEndFor, type NotificationPurpose } from '../alerts/notifier';
 import { Scheduler, type FiredBatch } from '../lifecycle/scheduler';
-import { TokenService, type TokenServiceDeps } from '../lifecycle/token-service';
+import {
+  KeychainSaveError,
+  RenewalPausedError,
+  TokenService,
+  type TokenServiceDeps,
+} from '../lifecycle/token-service';
 import { presentTray, sameTrayModel, statusNow } from './tray-presenter';
 
 /** TokenService's ports, plus the ones only the app's views (tray, notifications, clipboard…) use. */
@@ -101,7 +106,13 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
 
   const scheduler = new Scheduler(
     clock,
-    (now) => planEvents(service.plannerAccounts(), service.getPreferences(), now),
+    (now) =>
+      planEvents(service.plannerAccounts(), service.getPreferences(), now, (accountId, e) =>
+        logger.error('planning the events of an account failed', {
+          accountId,
+          error: e instanceof Error ? e.name : typeof e,
+        }),
+      ),
     (batches) => onFire(batches),
   );
 
@@ -109,26 +120,38 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
     const snapshot = service.snapshot();
     const now = clock.now();
     for (const batch of batches) {
-      const view = snapshot.accounts.find((a) => a.id === batch.accountId);
-      // A login or refresh in progress renews the token anyway; a validation (resume, unlock, the
-      // user's click) does not: the refresh waits for it instead of being lost (its event fired).
-      if (!view || (view.busy !== null && view.busy !== 'validate')) continue;
-      const kinds = new Set(batch.events.map((e) => e.kind));
-      // At the morning reminder, an auto-refresh account gets one more silent try before we ask
-      // the user (the 06:05 refresh may have met a broker that was down).
-      const retryAtReminder =
-        kinds.has('morning-reminder') &&
-        view.autoRefresh &&
-        view.canRefresh &&
-        view.hasPin &&
-        !isUsable(statusNow(view, now));
-      if (!kinds.has('auto-refresh') && !retryAtReminder) continue;
-      if (view.busy === 'validate') refreshWhenFree.add(view.id);
-      else autoRefresh(view.id);
+      // One account's failure must not keep the others' events from running.
+      try {
+        fireBatch(batch, snapshot, now);
+      } catch (e) {
+        logger.error('handling an account event failed', {
+          accountId: batch.accountId,
+          error: e instanceof Error ? e.name : typeof e,
+        });
+      }
     }
     // After the refreshes above started: the notifier then sees those accounts as busy.
     notifier.handleBatches(batches);
     service.tick();
+  }
+
+  function fireBatch(batch: FiredBatch, snapshot: Snapshot, now: Date): void {
+    const view = snapshot.accounts.find((a) => a.id === batch.accountId);
+    // A login or refresh in progress renews the token anyway; a validation (resume, unlock, the
+    // user's click) does not: the refresh waits for it instead of being lost (its event fired).
+    if (!view || (view.busy !== null && view.busy !== 'validate')) return;
+    const kinds = new Set(batch.events.map((e) => e.kind));
+    // At the morning reminder, an auto-refresh account gets one more silent try before we ask
+    // the user (the 06:05 refresh may have met a broker that was down).
+    const retryAtReminder =
+      kinds.has('morning-reminder') &&
+      view.autoRefresh &&
+      view.canRefresh &&
+      view.hasPin &&
+      !isUsable(statusNow(view, now));
+    if (!kinds.has('auto-refresh') && !retryAtReminder) return;
+    if (view.busy === 'validate') refreshWhenFree.add(view.id);
+    else autoRefresh(view.id);
   }
 
   /** FYERS: renew silently (PIN from the keychain, stored only on opt-in); speak only on failure. */
@@ -137,6 +160,9 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
       service.refresh(accountId, { silent: true }).catch((e: unknown) => {
         const err = toTokenTrayError(e);
         if (err.kind === 'busy') return; // a login or refresh the user started will renew it
+        // Paused by the renewal limit, or renewed with only the keychain lagging: the account says
+        // so; a "refresh failed" notification would be wrong (and, in a storm, one per attempt).
+        if (err instanceof RenewalPausedError || err instanceof KeychainSaveError) return;
         notifier.autoRefreshFailed(accountId, err.message);
       }),
       'auto-refresh',
@@ -172,10 +198,16 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
     const now = clock.now().getTime();
     ticker = clock.setTimer(MINUTE - (now % MINUTE), () => {
       ticker = undefined;
+      retryKeychain('minute');
       notifier.tick();
       render();
       if (running) armTicker();
     });
+  }
+
+  /** Retries keychain saves still owed (a locked keychain at login/refresh), when there are any. */
+  function retryKeychain(why: string): void {
+    if (service.hasPendingSaves()) track(service.retryPendingSaves(), `keychain retry (${why})`);
   }
 
   /** Starts the auto-refreshes that waited for a validation to end (after the current publish). */
@@ -388,6 +420,7 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
       // events fire as one batch per account), re-check tokens (a broker may have ended sessions
       // overnight), and redraw on the new minute grid.
       scheduler.recompute();
+      retryKeychain(event);
       track(service.validateAll(), 'validate after ' + event);
       armTicker();
       notifier.tick();

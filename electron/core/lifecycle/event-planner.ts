@@ -147,10 +147,22 @@ export function planAccountEvents(
   return events;
 }
 
+/**
+ * Every account's events. One account whose state cannot be planned (a corrupt expiry, a bug) loses
+ * its own events, reported through `onError`, and never the others' (issue 9 item 10).
+ */
 export function planEvents(
   accounts: readonly PlannerAccount[],
   preferences: Preferences,
   now: Date,
+  onError?: (accountId: string, error: unknown) => void,
 ): PlannedEvent[] {
-  return accounts.flatMap((a) => planAccountEvents(a, preferences, now));
+  return accounts.flatMap((a) => {
+    try {
+      return planAccountEvents(a, preferences, now);
+    } catch (e) {
+      onError?.(a.config.id, e);
+      return [];
+    }
+  });
 }

@@ -23,7 +23,7 @@ import {
 import { describeInstant } from '../../../shared/countdown';
 import { deepFreeze } from '../../../shared/deep-freeze';
 import { statusAt, type TokenStatus } from '../../../shared/status';
-import { refreshTokenExpiry } from '../../../shared/expiry';
+import { nextDailyCutoff, refreshTokenExpiry, tokenIssuedAt } from '../../../shared/expiry';
 import { ActivityLog } from '../app/activity-log';
 import type { BrokerAdapter, TokenSet } from '../brokers/types';
 import { TokenTrayError, toTokenTrayError } from '../errors';
@@ -31,6 +31,35 @@ import type { PlannerAccount } from './event-planner';
 import { runLoginNavigation, type LoginNavigator } from './login-flow';
 import type { Clock, Exporter, Logger, SecretStore, SettingsStore, TokenMeta } from '../ports';
 import { thresholdsMs } from './thresholds';
+import { safeUserId, safeUserName } from './display-fields';
+import { RenewalLimiter, type RenewalLimits } from './renewal-limiter';
+import { isLastIssued, tokenFingerprint } from './token-fingerprint';
+
+/**
+ * A token that dies sooner than this after issue is not accepted (issue 9 item 8): a broker answer
+ * whose JWT `exp` is already past, or minutes away, would otherwise replace the good token and make
+ * the scheduler renew again at once — a refresh storm that gets a FYERS account blocked for the day.
+ * A token that dies at its broker's own daily cutoff is real (a login at 03:25 gets one that dies at
+ * 03:30) and is kept: renewing it sooner buys nothing, so it cannot start a storm.
+ */
+export const MIN_TOKEN_LIFE_MS = 10 * 60_000;
+
+/**
+ * The new token was issued, is in use for this run and was exported, but the keychain did not take
+ * it. Not a success: the user must unlock the keychain; TokenTray retries by itself meanwhile.
+ */
+export class KeychainSaveError extends TokenTrayError {}
+
+/** The keychain holds an older token than the last one issued (a failed keychain save, then a restart). */
+export class StaleKeychainError extends TokenTrayError {}
+
+/** An automatic renewal refused by the per-account limiter (renewal-limiter.ts). */
+export class RenewalPausedError extends TokenTrayError {}
+
+interface PendingSave {
+  readonly accessToken: string;
+  readonly refreshToken?: string;
+}
 
 type BusyKind = NonNullable<AccountView['busy']>;
 
@@ -50,6 +79,10 @@ interface AccountRuntime {
   hasPin: boolean;
   /** The access token in memory, so a keychain hiccup does not stop exports or copying. */
   accessToken: string | null;
+  /** Tokens issued and in use that the keychain has not taken yet (retried; never on disk). */
+  pendingSave: PendingSave | null;
+  /** Keychain writes of this account's tokens, one at a time, in order: an older never lands last. */
+  keychainQueue: Promise<void>;
 }
 
 /** Things that happened that the notifier may want to tell the user about. */
@@ -70,6 +103,8 @@ export interface TokenServiceDeps {
   readonly loginTimeoutMs?: number;
   /** The user's time zone, for messages that show local time beside IST. */
   readonly localZone?: string;
+  /** Bounds on automatic renewals (default AUTO_RENEWAL_LIMITS). */
+  readonly renewalLimits?: RenewalLimits;
 }
 
 export class TokenService {
@@ -81,26 +116,29 @@ export class TokenService {
   private notificationsPausedUntil: string | null = null;
   readonly activity: ActivityLog;
   private readonly localZone: string;
+  private readonly limiter: RenewalLimiter;
 
   constructor(private readonly deps: TokenServiceDeps) {
     this.activity = deps.activity ?? new ActivityLog();
     this.localZone = deps.localZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    this.limiter = new RenewalLimiter(deps.renewalLimits);
   }
 
   /** Loads accounts, preferences and token facts. Secrets stay in the keychain until needed. */
   async init(): Promise<void> {
     this.preferences = await this.deps.settings.getPreferences();
     for (const config of await this.deps.settings.listAccounts()) {
-      const meta = await this.deps.settings.getTokenMeta(config.id);
-      this.accounts.set(config.id, {
-        config,
-        meta,
-        busy: null,
-        lastError: null,
-        lastExport: [],
-        hasPin: config.storePin,
-        accessToken: null,
-      });
+      // One account's unreadable token facts must not stop the others from loading.
+      let meta: TokenMeta | null = null;
+      try {
+        meta = usableMeta(await this.deps.settings.getTokenMeta(config.id));
+      } catch (e) {
+        this.deps.logger.error('token details of an account could not be read', {
+          accountId: config.id,
+          kind: toTokenTrayError(e).kind,
+        });
+      }
+      this.accounts.set(config.id, newRuntime(config, meta, config.storePin));
     }
     this.publish(true);
   }
@@ -220,15 +258,7 @@ export class TokenService {
       existing.config = config;
       existing.hasPin = hasPin;
     } else {
-      this.accounts.set(config.id, {
-        config,
-        meta: null,
-        busy: null,
-        lastError: null,
-        lastExport: [],
-        hasPin,
-        accessToken: null,
-      });
+      this.accounts.set(config.id, newRuntime(config, null, hasPin));
     }
     this.note(config.id, 'info', existing ? 'Account settings saved' : 'Account added');
     this.publish(true);
@@ -254,7 +284,7 @@ export class TokenService {
         { apiKey: a.config.apiKey, apiSecret, redirectUri: a.config.redirectUri },
         grant,
       );
-      await this.accept(a, tokens, 'login');
+      await this.accept(a, tokens, 'login', undefined, [apiSecret, grant.code]);
     });
   }
 
@@ -263,6 +293,7 @@ export class TokenService {
     accountId: string,
     options: { pin?: string; silent?: boolean } = {},
   ): Promise<void> {
+    if (options.silent) this.admitAutomaticRenewal(accountId);
     try {
       await this.command(accountId, 'refresh', async (a) => {
         const adapter = this.adapter(a);
@@ -310,11 +341,21 @@ export class TokenService {
           }
           throw err;
         }
-        await this.accept(a, tokens, 'refresh', { refreshToken, refreshExpiresAt });
+        await this.accept(a, tokens, 'refresh', { refreshToken, refreshExpiresAt }, [
+          apiSecret,
+          pin,
+        ]);
       });
+      if (options.silent) this.limiter.succeeded(accountId);
     } catch (e) {
       const err = toTokenTrayError(e);
-      if (err.kind !== 'busy') {
+      if (options.silent) {
+        // The broker renewed it; only the keychain lagged: not a failed renewal to back off from.
+        if (err instanceof KeychainSaveError) this.limiter.succeeded(accountId);
+        else this.limiter.failed(accountId, this.deps.clock.now());
+      }
+      // A token in use but not yet in the keychain is no failed refresh (the error says what it is).
+      if (err.kind !== 'busy' && !(err instanceof KeychainSaveError)) {
         this.emit({
           kind: 'refresh-failed',
           accountId,
@@ -339,8 +380,8 @@ export class TokenService {
           ...a.meta,
           revoked: false,
           lastValidatedAt: this.deps.clock.now().toISOString(),
-          userId: profile.userId ?? a.meta.userId,
-          userName: profile.userName ?? a.meta.userName,
+          userId: safeUserId(profile.userId, [token]) ?? a.meta.userId,
+          userName: safeUserName(profile.userName, [token]) ?? a.meta.userName,
         };
         await this.deps.settings.setTokenMeta(accountId, a.meta);
         this.note(accountId, 'info', 'Token checked with the broker: valid');
@@ -385,7 +426,10 @@ export class TokenService {
           });
         }
       }
-      await this.deps.secrets.deleteAll(accountId);
+      // Queued behind any keychain save still running, so no save can bring a secret back after it.
+      a.pendingSave = null;
+      await this.inKeychainQueue(a, () => this.deps.secrets.deleteAll(accountId));
+      this.limiter.forget(accountId);
       await this.deps.settings.setTokenMeta(accountId, null);
       await this.deps.settings.deleteAccount(accountId);
       // Gone before the command's closing snapshot: published with `busy: null`, the account would
@@ -403,6 +447,29 @@ export class TokenService {
     const token = await this.accessToken(a);
     if (!token) throw new TokenTrayError('config', 'This account has no token yet: click Log in.');
     return token;
+  }
+
+  /** True while some account has a token in use that the keychain has not taken yet. */
+  hasPendingSaves(): boolean {
+    return [...this.accounts.values()].some((a) => a.pendingSave !== null);
+  }
+
+  /**
+   * Retries every owed keychain save (the app calls this each minute and on unlock/resume). A
+   * failure stays quiet: the account already says what is wrong.
+   */
+  async retryPendingSaves(): Promise<void> {
+    for (const a of [...this.accounts.values()]) {
+      if (!a.pendingSave) continue;
+      try {
+        await this.flushPendingSave(a);
+      } catch (e) {
+        this.deps.logger.warn('keychain retry failed', {
+          accountId: a.config.id,
+          kind: toTokenTrayError(e).kind,
+        });
+      }
+    }
   }
 
   // ---------------------------------------------------------------- internals
@@ -424,8 +491,11 @@ export class TokenService {
     a.busy = kind;
     this.publish(true);
     try {
+      // Any click on the account is also a retry of a keychain save that is still owed.
+      if (kind !== 'forget' && a.pendingSave) await this.flushPendingSave(a);
       await body(a);
-      if (a.lastError && a.lastError.kind !== 'export') a.lastError = null;
+      // Errors of other commands are stale now; an export failure or an unsaved token is not.
+      if (a.lastError && a.lastError.kind !== 'export' && !a.pendingSave) a.lastError = null;
     } catch (e) {
       const err = toTokenTrayError(e);
       if (err.kind !== 'cancelled') {
@@ -438,7 +508,9 @@ export class TokenService {
       this.note(
         accountId,
         err.kind === 'cancelled' ? 'info' : 'error',
-        `${capitalise(kind)} ${err.kind === 'cancelled' ? 'cancelled' : `failed: ${err.message}`}`,
+        err instanceof KeychainSaveError
+          ? err.message
+          : `${capitalise(kind)} ${err.kind === 'cancelled' ? 'cancelled' : `failed: ${err.message}`}`,
       );
       this.deps.logger.warn(`${kind} failed`, { accountId, kind: err.kind });
       throw err;
@@ -449,27 +521,80 @@ export class TokenService {
   }
 
   /**
+   * Refuses an automatic renewal the limiter does not admit now. Says so once on the account (not
+   * on every refused attempt) and throws RenewalPausedError, which the app does not notify about.
+   */
+  private admitAutomaticRenewal(accountId: string): void {
+    const a = this.require(accountId);
+    const now = this.deps.clock.now();
+    const until = this.limiter.blockedUntil(accountId, now);
+    if (!until) {
+      this.limiter.started(accountId, now);
+      return;
+    }
+    const when = describeInstant(until, this.localZone).ist;
+    const message = `Automatic renewal of "${a.config.label}" is paused until ${when} after repeated attempts (brokers block accounts that call too often). Your current token and files are unchanged; click Refresh or Log in to try now.`;
+    if (a.lastError?.message !== message) {
+      a.lastError = { kind: 'rate-limited', message, at: now.toISOString() };
+      this.note(accountId, 'warn', message);
+      this.deps.logger.warn('automatic renewal paused', { accountId, until: until.toISOString() });
+      this.publish(true);
+    }
+    throw new RenewalPausedError('rate-limited', message);
+  }
+
+  /**
+   * Refuses a token that is already expired, or dies within MIN_TOKEN_LIFE_MS, by its own `exp` or
+   * an expiry the adapter could not make sense of, before it touches the keychain or a file.
+   */
+  private refuseShortLived(a: AccountRuntime, tokens: TokenSet): void {
+    const now = this.deps.clock.now();
+    const left = tokens.expiresAt.getTime() - now.getTime();
+    if (Number.isFinite(left) && left > MIN_TOKEN_LIFE_MS) return;
+    const cutoff = nextDailyCutoff(
+      tokenIssuedAt(tokens.issuedAt, tokens.accessToken),
+      BROKERS[a.config.broker].accessTokenCutoff,
+    );
+    if (left > 0 && Math.abs(tokens.expiresAt.getTime() - cutoff.getTime()) < 60_000) return;
+    const label = BROKERS[a.config.broker].label;
+    const when = Number.isFinite(left)
+      ? describeInstant(tokens.expiresAt, this.localZone).ist
+      : 'an unreadable time';
+    throw new TokenTrayError(
+      'bad-response',
+      left > 0
+        ? `${label} issued a token that would stop working within ${Math.ceil(left / 60_000)} minutes (at ${when}). TokenTray did not use it: your previous token and files are unchanged. Try again later; if it keeps happening, ${label} is answering wrongly.`
+        : `${label} issued a token that had already expired (at ${when}). TokenTray did not use it: your previous token and files are unchanged. Try again later; if it keeps happening, ${label} is answering wrongly.`,
+    );
+  }
+
+  /**
    * Takes a freshly issued token set: checks it with the broker, then stores and exports it. Only a
-   * token the broker did not reject replaces the old one.
+   * token the broker did not reject replaces the old one. `known` are the request's other secrets
+   * (API secret, grant, PIN): a display field holding one of them is dropped.
    */
   private async accept(
     a: AccountRuntime,
     tokens: TokenSet,
     how: 'login' | 'refresh',
-    keep?: { refreshToken: string; refreshExpiresAt: Date },
+    keep: { refreshToken: string; refreshExpiresAt: Date } | undefined,
+    known: readonly string[],
   ): Promise<void> {
-    const { logger, secrets, settings, exporter, clock } = this.deps;
+    const { logger, settings, exporter, clock } = this.deps;
     logger.registerSecret(tokens.accessToken);
     if (tokens.refreshToken) logger.registerSecret(tokens.refreshToken);
     const id = a.config.id;
     const adapter = this.adapter(a);
+    this.refuseShortLived(a, tokens);
 
-    let userId = tokens.userId ?? null;
-    let userName = tokens.userName ?? null;
+    // Display fields never fail a login (issue 9 item 9): unusable ones become null.
+    const secrets = [tokens.accessToken, tokens.refreshToken, keep?.refreshToken, ...known];
+    let userId = safeUserId(tokens.userId, secrets);
+    let userName = safeUserName(tokens.userName, secrets);
     try {
       const profile = await adapter.validate(a.config.apiKey, tokens.accessToken);
-      userId = profile.userId ?? userId;
-      userName = profile.userName ?? userName;
+      userId = safeUserId(profile.userId, secrets) ?? userId;
+      userName = safeUserName(profile.userName, secrets) ?? userName;
     } catch (e) {
       const err = toTokenTrayError(e);
       if (err.kind === 'expired' || err.kind === 'revoked' || err.kind === 'bad-credentials') {
@@ -516,15 +641,9 @@ export class TokenService {
       }
     }
 
-    let keychainError: TokenTrayError | null = null;
-    try {
-      await secrets.set(id, 'access-token', tokens.accessToken);
-      if (tokens.refreshToken) await secrets.set(id, 'refresh-token', tokens.refreshToken);
-    } catch (e) {
-      keychainError = toTokenTrayError(e, 'keychain');
-    }
-
+    // From here on the new token is the one in use (the files may hold it already).
     a.accessToken = tokens.accessToken;
+    a.lastExport = exports;
     a.meta = {
       issuedAt: tokens.issuedAt.toISOString(),
       expiresAt: tokens.expiresAt.toISOString(),
@@ -535,9 +654,16 @@ export class TokenService {
       userId,
       userName,
       tokenMasked: maskToken(tokens.accessToken),
+      // Written before the keychain: after a crash in between, the keychain is "older", never newer.
+      tokenFingerprint: tokenFingerprint(id, tokens.accessToken),
     };
     await settings.setTokenMeta(id, a.meta);
-    a.lastExport = exports;
+
+    a.pendingSave = {
+      accessToken: tokens.accessToken,
+      ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+    };
+    const saved = await this.savePending(a);
 
     const until = describeInstant(tokens.expiresAt, this.localZone);
     const verb = how === 'login' ? 'Logged in' : 'Refreshed';
@@ -553,19 +679,73 @@ export class TokenService {
     });
 
     const failed = exports.filter((x) => !x.ok);
-    if (keychainError) {
-      a.lastError = {
-        kind: 'keychain',
-        message: `${verb}, but the token could not be saved in the keychain: ${keychainError.message}`,
-        at: now.toISOString(),
-      };
-    } else if (failed.length > 0) {
+    if (failed.length > 0) {
       const message = `${verb}, but writing ${failed.map((f) => f.path).join(', ')} failed: ${failed[0]?.message ?? ''}`;
       a.lastError = { kind: 'export', message, at: now.toISOString() };
       this.emit({ kind: 'export-failed', accountId: id, message });
     } else {
       a.lastError = null;
     }
+    if (saved.error) {
+      const written = exports.length - failed.length;
+      const where =
+        written === 0
+          ? 'is in use for this run'
+          : written === exports.length
+            ? 'is saved to your files'
+            : `is saved to ${written} of your ${exports.length} files`;
+      logger.warn('the keychain did not take the new token; it stays in use and is retried', {
+        accountId: id,
+      });
+      throw new KeychainSaveError(
+        'keychain',
+        `${verb}: the new token ${where} but not to the keychain — unlock it. TokenTray keeps using the new token and saves it to the keychain as soon as it can (every minute, when you unlock, or when you click the account). ${saved.error.message}`,
+      );
+    }
+  }
+
+  /** Runs `fn` after every earlier keychain write of this account. */
+  private inKeychainQueue<T>(a: AccountRuntime, fn: () => Promise<T>): Promise<T> {
+    const run = a.keychainQueue.then(fn);
+    a.keychainQueue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /**
+   * Writes the tokens still owed to the keychain, in the account's keychain queue: whatever runs
+   * later saw the newest pending tokens, so an older token never lands after a newer one.
+   */
+  private savePending(
+    a: AccountRuntime,
+  ): Promise<{ saved: boolean; error: TokenTrayError | null }> {
+    return this.inKeychainQueue(a, async () => {
+      const pending = a.pendingSave;
+      if (!pending) return { saved: false, error: null };
+      try {
+        await this.deps.secrets.set(a.config.id, 'access-token', pending.accessToken);
+        if (pending.refreshToken) {
+          await this.deps.secrets.set(a.config.id, 'refresh-token', pending.refreshToken);
+        }
+      } catch (e) {
+        return { saved: false, error: toTokenTrayError(e, 'keychain') };
+      }
+      if (a.pendingSave === pending) a.pendingSave = null;
+      return { saved: true, error: null };
+    });
+  }
+
+  /** Retries an owed keychain save; on success clears the keychain error and says so. */
+  private async flushPendingSave(a: AccountRuntime): Promise<boolean> {
+    const { saved } = await this.savePending(a);
+    if (!saved || a.pendingSave) return false;
+    if (a.lastError?.kind === 'keychain') a.lastError = null;
+    this.note(a.config.id, 'info', 'The new token is now saved in the keychain');
+    this.deps.logger.info('owed keychain save done', { accountId: a.config.id });
+    this.publish(true);
+    return true;
   }
 
   private async accessToken(a: AccountRuntime): Promise<string | null> {
@@ -573,9 +753,20 @@ export class TokenService {
     const token = await this.deps.secrets.get(a.config.id, 'access-token');
     if (token) {
       this.deps.logger.registerSecret(token);
+      if (!isLastIssued(a.config.id, token, a.meta?.tokenFingerprint)) {
+        throw this.staleKeychainError(a);
+      }
       a.accessToken = token;
     }
     return token;
+  }
+
+  private staleKeychainError(a: AccountRuntime): StaleKeychainError {
+    const issued = a.meta ? describeInstant(new Date(a.meta.issuedAt), this.localZone).ist : null;
+    return new StaleKeychainError(
+      'keychain',
+      `The keychain holds an older token for "${a.config.label}" than the last one TokenTray received${issued ? ` (issued ${issued})` : ''}: saving that one to the keychain failed. TokenTray will not use or hand out the older token; your files keep the newer one. Click Log in to store a new token in the keychain.`,
+    );
   }
 
   private async apiSecret(a: AccountRuntime): Promise<string> {
@@ -658,6 +849,33 @@ export class TokenService {
   private note(accountId: string | null, level: ActivityEntry['level'], message: string): void {
     this.activity.add({ at: this.deps.clock.now().toISOString(), accountId, level, message });
   }
+}
+
+function newRuntime(
+  config: AccountConfig,
+  meta: TokenMeta | null,
+  hasPin: boolean,
+): AccountRuntime {
+  return {
+    config,
+    meta,
+    busy: null,
+    lastError: null,
+    lastExport: [],
+    hasPin,
+    accessToken: null,
+    pendingSave: null,
+    keychainQueue: Promise.resolve(),
+  };
+}
+
+/** Token facts from settings, or null when they are not token facts at all (never throws). */
+function usableMeta(meta: unknown): TokenMeta | null {
+  if (typeof meta !== 'object' || meta === null) return null;
+  const m = meta as Partial<TokenMeta>;
+  if (typeof m.expiresAt !== 'string' || Number.isNaN(Date.parse(m.expiresAt))) return null;
+  if (typeof m.issuedAt !== 'string' || Number.isNaN(Date.parse(m.issuedAt))) return null;
+  return meta as TokenMeta;
 }
 
 function capitalise(s: string): string {

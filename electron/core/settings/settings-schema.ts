@@ -28,6 +28,12 @@ export const tokenMetaSchema = z.object({
   userName: z.string().max(200).nullable(),
   // maskToken() output ("eyJ0…k3Xq" or "••••"): short enough that a real token cannot hide here.
   tokenMasked: z.string().max(9, 'only a masked token (first and last 4 characters)').nullable(),
+  // A fingerprint, never the token (lifecycle/token-fingerprint.ts): exactly "v1:" + 32 hex digits.
+  tokenFingerprint: z
+    .string()
+    .regex(/^v1:[0-9a-f]{32}$/, 'only a token fingerprint (v1: and 32 hex digits)')
+    .nullable()
+    .optional(),
 }) satisfies z.ZodType<TokenMeta>;
 
 export function defaultPreferences(): Preferences {
