@@ -84,6 +84,7 @@ describe('createFileExporter: .env targets', () => {
     expect(dotenv.parse(readFileSync(path))).toEqual({
       KITE_ACCESS_TOKEN: TOKEN,
       KITE_ACCESS_TOKEN_EXPIRES_AT: '2026-03-04T00:30:00.000Z',
+      KITE_ACCESS_TOKEN_ISSUED_AT: '2026-03-02T04:00:00.000Z',
       KITE_API_KEY: 'kite-api-key',
     });
     expect(readdirSync(dir)).toEqual(['.env']);
@@ -100,7 +101,7 @@ describe('createFileExporter: .env targets', () => {
     const backup = `${path}.tokentray-backup`;
     expect(readFileSync(backup, 'utf8')).toBe(original);
     expect(mode(backup)).toBe(0o600);
-    expect(mode(path)).toBe(0o600); // tightened from 0644: it now holds a token
+    expect(mode(path)).toBe(0o640); // world bits removed from 0644: it now holds a token
     expect(readFileSync(path, 'utf8')).toMatch(
       /^# my bot\nKITE_ACCESS_TOKEN=second-token\nOTHER=1\n/,
     );
@@ -145,13 +146,13 @@ describe('createFileExporter: .env targets', () => {
     expect(readlinkSync(link)).toBe('shared/real.env');
     expect(dotenv.parse(readFileSync(real)).KITE_ACCESS_TOKEN).toBe(TOKEN);
     expect(existsSync(`${real}.tokentray-backup`)).toBe(true);
-    // A dangling link gets its target created.
+    // A dangling link never creates a file (it could point anywhere): refused with its target.
     const dangling = join(dir, 'dangling.env');
     symlinkSync('shared/new.env', dangling);
-    await createFileExporter().export(envTarget(dangling), payload());
-    expect(dotenv.parse(readFileSync(join(dir, 'shared', 'new.env'))).KITE_ACCESS_TOKEN).toBe(
-      TOKEN,
+    expect((await exportError(envTarget(dangling))).message).toBe(
+      `Could not update ${dangling}: ${dangling} is a symbolic link to ${join(dir, 'shared', 'new.env')}, which does not exist: TokenTray writes through a link only into an existing file of yours. Create ${join(dir, 'shared', 'new.env')} first or choose it as the target. The file was left as it was.`,
     );
+    expect(existsSync(join(dir, 'shared', 'new.env'))).toBe(false);
   });
 
   it('keeps a UTF-8 byte order mark, and updates a key of ours on the first line behind it', async () => {
@@ -179,7 +180,7 @@ describe('createFileExporter: .env targets', () => {
     writeFileSync(other, Buffer.concat([bom, Buffer.from('# bot\r\nA=1\r\n')]));
     await createFileExporter().export(envTarget(other, { extra: {} }), payload());
     expect(readFileSync(other, 'utf8')).toBe(
-      `\uFEFF# bot\r\nA=1\r\nKITE_ACCESS_TOKEN='${TOKEN}'\r\nKITE_ACCESS_TOKEN_EXPIRES_AT='2026-03-04T00:30:00.000Z'\r\n`,
+      `\uFEFF# bot\r\nA=1\r\nKITE_ACCESS_TOKEN='${TOKEN}'\r\nKITE_ACCESS_TOKEN_EXPIRES_AT='2026-03-04T00:30:00.000Z'\r\nKITE_ACCESS_TOKEN_ISSUED_AT='2026-03-02T04:00:00.000Z'\r\n`,
     );
   });
 
@@ -196,7 +197,7 @@ describe('createFileExporter: .env targets', () => {
       // root may open any folder: run the export as `nobody`, for a real EACCES.
       chownSync(drop, 65534, 65534);
       chownSync(path, 65534, 65534);
-      chmodSync(drop, 0o333);
+      chmodSync(drop, 0o300);
       const script = await childScript();
       const r = spawnSync(
         process.execPath,
@@ -205,7 +206,7 @@ describe('createFileExporter: .env targets', () => {
       );
       outcome = JSON.parse(r.stdout) as typeof outcome;
     } else {
-      chmodSync(drop, 0o333);
+      chmodSync(drop, 0o300);
       outcome = await createFileExporter()
         .export(envTarget(path), payload())
         .then(
@@ -296,7 +297,9 @@ describe('createFileExporter: failures are clear and leave the file as it was', 
     const before = statSync(path).mtimeMs;
     let message: string;
     if (process.getuid?.() === 0) {
-      // root may write anywhere: run the export as `nobody`, for a real EACCES.
+      // root may write anywhere: run the export as `nobody`, for a real EACCES. The file is
+      // nobody's (TokenTray writes only its own user's files); the folder stays root's 0755.
+      chownSync(path, 65534, 65534);
       const script = await childScript();
       const r = spawnSync(
         process.execPath,
@@ -323,7 +326,7 @@ describe('createFileExporter: failures are clear and leave the file as it was', 
     const dir = tempDir();
     mkdirSync(join(dir, 'folder.env'));
     expect((await exportError(envTarget(join(dir, 'folder.env')))).message).toMatch(
-      /is not a regular file/,
+      /folder\.env is a folder, not a file: choose a file inside it/,
     );
     expect((await exportError(envTarget('bot/.env'))).message).toMatch(/use an absolute path/);
     const latin1 = join(dir, 'latin1.env');
@@ -428,7 +431,8 @@ describe('createFileExporter: JSON targets', () => {
   it('merges into an existing file, atomically, mode 0600, with a one-time backup', async () => {
     const dir = tempDir();
     const path = join(dir, 'tokens.json');
-    writeFileSync(path, '{\n  "bot": "alpha"\n}\n', { mode: 0o664 });
+    writeFileSync(path, '{\n  "bot": "alpha"\n}\n');
+    chmodSync(path, 0o664);
     const exporter = createFileExporter();
     await exporter.export({ kind: 'json', path }, payload());
     await exporter.export(
@@ -439,7 +443,7 @@ describe('createFileExporter: JSON targets', () => {
     expect(data.bot).toBe('alpha');
     expect(data.kite!.access_token).toBe(TOKEN);
     expect(data.upstox!.access_token).toBe('up-tok');
-    expect(mode(path)).toBe(0o600);
+    expect(mode(path)).toBe(0o660); // world bits removed from 0664, group bits kept
     expect(readFileSync(`${path}.tokentray-backup`, 'utf8')).toBe('{\n  "bot": "alpha"\n}\n');
   });
 

@@ -42,8 +42,10 @@ describe('two processes exporting into one file', () => {
       LOG_LEVEL: 'info',
       ALPHA_TOKEN: `alpha-${n}`,
       ALPHA_TOKEN_EXPIRES_AT: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+      ALPHA_TOKEN_ISSUED_AT: new Date(Date.UTC(2025, 11, 31, 0, 0, n)).toISOString(),
       BETA_TOKEN: `beta-${n}`,
       BETA_TOKEN_EXPIRES_AT: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+      BETA_TOKEN_ISSUED_AT: new Date(Date.UTC(2025, 11, 31, 0, 0, n)).toISOString(),
     });
     expect(readFileSync(env, 'utf8').startsWith('# shared by two bots\r\nLOG_LEVEL=info\r\n')).toBe(
       true,

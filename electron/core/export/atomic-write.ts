@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { applyAcl, type FileAcl } from './file-acl';
 import { errnoCode } from './fs-errors';
 import { isProcessAlive } from './process-alive';
 
@@ -20,6 +21,18 @@ export interface FileSnapshot {
   readonly size: bigint;
   readonly mtimeNs: bigint;
   readonly ctimeNs: bigint;
+}
+
+/** The new file could not be given the old one's owner or group (not root, not in the group). */
+export class OwnershipError extends Error {
+  override readonly name = 'OwnershipError';
+  constructor(
+    readonly uid: number,
+    readonly gid: number,
+    readonly code: string | undefined,
+  ) {
+    super(`cannot give the file owner ${uid} and group ${gid} (${code ?? 'refused'})`);
+  }
 }
 
 /** Thrown when the target changed between our read and our rename; the caller reads again. */
@@ -45,8 +58,13 @@ function sameSnapshot(a: FileSnapshot | null, b: FileSnapshot | null): boolean {
 export interface AtomicWriteOptions {
   /** Permission bits of the new file. */
   readonly mode: number;
-  /** Give the file this owner (only possible as root; ignored when refused). */
+  /**
+   * Give the file this owner and group. Root may give any; another user only their own uid and a
+   * group they belong to. A refusal fails the write (OwnershipError): readers must not lose access.
+   */
   readonly owner?: { readonly uid: number; readonly gid: number };
+  /** Put this POSIX ACL (minus world access) on the new file (file-acl.ts); failure fails the write. */
+  readonly acl?: FileAcl;
   /**
    * When given, the rename happens only if the target still matches this snapshot (null: still
    * absent); otherwise ConcurrentChangeError and nothing is replaced.
@@ -73,10 +91,15 @@ export async function writeFileAtomic(
   try {
     try {
       await handle.writeFile(data);
-      await handle.chmod(options.mode);
       if (options.owner) {
-        await handle.chown(options.owner.uid, options.owner.gid).catch(() => undefined);
+        const { uid, gid } = options.owner;
+        await handle.chown(uid, gid).catch((e: unknown) => {
+          throw new OwnershipError(uid, gid, errnoCode(e));
+        });
       }
+      // After chown, which may clear set-id bits; with an ACL the group bits are its mask.
+      await handle.chmod(options.mode);
+      if (options.acl) await applyAcl(temp, options.acl);
       await handle.sync();
     } finally {
       await handle.close();

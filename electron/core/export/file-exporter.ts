@@ -1,14 +1,25 @@
 /**
  * The Exporter port over real files: `.env` (env-file.ts) and JSON (json-export.ts) targets.
  *
- * One export = resolve symlinks to the real file → take the in-process and cross-process lock
- * (file-lock.ts) → read → compute the new text (refusing files that readers would misread) → if the
- * file is not one TokenTray created, keep a one-time `.tokentray-backup` → atomic replace with mode
- * 0600, or the existing mode when it is stricter (atomic-write.ts). If another program changed the
- * file between our read and our rename, read again and redo (up to 5 times). Every failure is a
- * TokenTrayError('export') naming the file and the fix; the previous file is then always unchanged.
+ * One export, in the order exports of that path were called (issue-order.ts `inCallOrder`):
+ * 1. judge the path (target-path.ts): links, folders another user could change, the file's owner —
+ *    a refusal names the resolved path and the fix;
+ * 2. take the in-process and cross-process lock on the resolved file (file-lock.ts);
+ * 3. read it without following links or blocking (a regular file, at most MAX_TARGET_BYTES);
+ * 4. compute the new text (refusing files that readers would misread), leaving the token alone when
+ *    the file already holds one issued later (issue-order.ts);
+ * 5. if the file is not one TokenTray created, keep a one-time `.tokentray-backup`;
+ * 6. atomic replace (atomic-write.ts). An existing file keeps its owner, group, group bits and ACL;
+ *    world bits are removed (said once in the log). Where owner, group or ACL cannot be carried over
+ *    the export fails naming the fix — a bot must never lose access behind a reported success. A new
+ *    file is 0600 from creation (as root: owned by the target's `owner`, where named).
+ * If another program changed the file between our read and our rename, read again and redo (up to 5
+ * times). Every failure is a TokenTrayError('export') naming the file and the fix; the previous file
+ * is then always unchanged.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import {
   exportTargetSchema,
   type EnvExportTarget,
@@ -19,6 +30,7 @@ import { TokenTrayError } from '../errors';
 import { silentLogger, type ExportPayload, type Exporter, type Logger } from '../ports';
 import {
   ConcurrentChangeError,
+  OwnershipError,
   snapshotOf,
   sweepStaleTemps,
   writeFileAtomic,
@@ -26,11 +38,20 @@ import {
 } from './atomic-write';
 import { backupPathFor, ensureBackup } from './backup';
 import { createMemoryCreatedFiles, type CreatedFiles } from './created-files';
+import { npmDotenv } from './dotenv-readers';
 import { EnvFileError, rewriteEnv, type EnvUpdate } from './env-file';
-import { LockTimeoutError, lockPathFor, withFileLock, type FileLockOptions } from './file-lock';
-import { describeFsError, exportError } from './fs-errors';
-import { JsonExportError, mergeJsonExport } from './json-export';
-import { resolveRealPath } from './real-path';
+import { AclError, readAcl } from './file-acl';
+import {
+  LockPathError,
+  LockTimeoutError,
+  lockPathFor,
+  withFileLock,
+  type FileLockOptions,
+} from './file-lock';
+import { describeFsError, errnoCode, exportError } from './fs-errors';
+import { inCallOrder, issuedAtKeyFor, judgeRecord } from './issue-order';
+import { JsonExportError, mergeJsonExportInOrder } from './json-export';
+import { checkTargetPath, currentIdentity } from './target-path';
 
 export interface FileExporterOptions {
   readonly logger?: Logger;
@@ -39,11 +60,25 @@ export interface FileExporterOptions {
   readonly lock?: FileLockOptions;
 }
 
-/** A transform from the current text (null: no file yet) to the new one; throws a content error. */
-type Transform = (current: string | null) => { text: string; summary: Record<string, unknown> };
+/**
+ * A transform from the current text (null: no file yet) to the new one; throws a content error.
+ * `keptNewer`: the file already holds a token issued later, which the text keeps.
+ */
+type Transform = (current: string | null) => {
+  text: string;
+  keptNewer: boolean;
+  distrusted: string | null;
+  summary: Record<string, unknown>;
+};
 
 const MAX_ATTEMPTS = 5;
 const FILE_MODE = 0o600;
+/** Owner and group bits are kept; world bits never (the file holds a token); no set-id/sticky bits. */
+const KEPT_MODE_BITS = 0o770;
+/** Bigger files are refused, not read: no .env or token JSON is anywhere near this. */
+export const MAX_TARGET_BYTES = 64 * 1024 * 1024;
+/** Read-only, never following a final link, never blocking on a FIFO or device. */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 // ignoreBOM: keep a byte order mark in the text (the default drops it), so it is written back too.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -51,6 +86,7 @@ function envUpdates(target: EnvExportTarget, payload: ExportPayload, logger: Log
   const updates: EnvUpdate[] = [
     { key: target.tokenKey, value: payload.accessToken },
     { key: target.expiresAtKey, value: payload.expiresAt.toISOString() },
+    { key: issuedAtKeyFor(target.tokenKey), value: payload.issuedAt.toISOString() },
   ];
   for (const [key, field] of Object.entries(target.extra)) {
     const value = field === 'api_key' ? payload.apiKey : payload.userId;
@@ -64,13 +100,42 @@ function envUpdates(target: EnvExportTarget, payload: ExportPayload, logger: Log
   return updates;
 }
 
+/** The value npm dotenv (and so a bot) reads for `key` in `text`: the last occurrence. */
+function readEnvValue(text: string, key: string): string | null | undefined {
+  let value: string | null | undefined;
+  const cursor = npmDotenv.cursor(text);
+  while (cursor.next()) if (cursor.key === key) value = cursor.value;
+  return value;
+}
+
 function transformFor(target: ExportTarget, payload: ExportPayload, logger: Logger): Transform {
   if (target.kind === 'env') {
     const updates = envUpdates(target, payload, logger);
+    const issuedKey = issuedAtKeyFor(target.tokenKey);
+    if (issuedKey === target.expiresAtKey || Object.hasOwn(target.extra, issuedKey)) {
+      throw exportError(
+        target.path,
+        `${issuedKey} is where TokenTray records when the token was issued, and the target also uses it for another value: rename that variable in the account settings`,
+      );
+    }
     return (current) => {
+      const verdict =
+        current === null
+          ? { write: true as const }
+          : judgeRecord(readEnvValue(current, issuedKey), payload.issuedAt);
+      if (!verdict.write) {
+        return {
+          text: current ?? '',
+          keptNewer: true,
+          distrusted: null,
+          summary: { key: target.tokenKey, recordedIssuedAt: verdict.recordedAt },
+        };
+      }
       const result = rewriteEnv(current, updates);
       return {
         text: result.text,
+        keptNewer: false,
+        distrusted: verdict.distrusted ? `${issuedKey} ${verdict.distrusted}` : null,
         summary: {
           keys: updates.map((u) => u.key),
           updatedInPlace: result.updatedInPlace,
@@ -79,17 +144,23 @@ function transformFor(target: ExportTarget, payload: ExportPayload, logger: Logg
       };
     };
   }
-  return (current) => ({
-    text: mergeJsonExport(current, {
+  return (current) => {
+    const result = mergeJsonExportInOrder(current, {
       accountId: payload.accountId,
       broker: payload.broker,
       accessToken: payload.accessToken,
       expiresAt: payload.expiresAt.toISOString(),
+      issuedAt: payload.issuedAt.toISOString(),
       apiKey: payload.apiKey,
       userId: payload.userId,
-    }),
-    summary: { broker: payload.broker },
-  });
+    });
+    return {
+      text: result.text,
+      keptNewer: result.keptNewer.length === 2,
+      distrusted: result.distrusted.join('; ') || null,
+      summary: { broker: payload.broker, keptNewer: result.keptNewer },
+    };
+  };
 }
 
 function checkPayload(payload: ExportPayload): void {
@@ -102,6 +173,9 @@ function checkPayload(payload: ExportPayload): void {
   if (!(payload.expiresAt instanceof Date) || Number.isNaN(payload.expiresAt.getTime())) {
     problems.push('the expiry time');
   }
+  if (!(payload.issuedAt instanceof Date) || Number.isNaN(payload.issuedAt.getTime())) {
+    problems.push('the issue time');
+  }
   if (problems.length) {
     throw new TokenTrayError(
       'export',
@@ -110,34 +184,76 @@ function checkPayload(payload: ExportPayload): void {
   }
 }
 
+/** The existing file's bytes and facts, read safely (see READ_FLAGS); null when there is none. */
+async function readTarget(shown: string, realPath: string) {
+  let handle;
+  try {
+    handle = await open(realPath, READ_FLAGS);
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return null;
+    if (errnoCode(e) === 'ELOOP') {
+      throw exportError(shown, `${realPath} became a symbolic link: check the path and try again`);
+    }
+    throw exportError(shown, describeFsError(e, realPath, 'read'));
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw exportError(shown, `${realPath} is not a regular file`);
+    if (info.size > MAX_TARGET_BYTES) {
+      throw exportError(
+        shown,
+        `it is larger than ${MAX_TARGET_BYTES / 1024 / 1024} MB; TokenTray does not rewrite files that big. Choose a separate file for the token`,
+      );
+    }
+    const bytes = Buffer.alloc(Number(info.size));
+    let filled = 0;
+    while (filled < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return { info, bytes: bytes.subarray(0, filled) };
+  } catch (e) {
+    if (e instanceof TokenTrayError) throw e;
+    throw exportError(shown, describeFsError(e, realPath, 'read'));
+  } finally {
+    await handle.close();
+  }
+}
+
+function ownershipProblem(e: OwnershipError, realPath: string): string {
+  const euid = process.geteuid?.();
+  if (euid !== undefined && euid !== 0 && e.uid !== euid) {
+    return `its owner (user ${e.uid}) could not be kept, which only root can do: give the file to your user (chown) or let TokenTray write a file of its own`;
+  }
+  return `it belongs to group ${e.gid}, which TokenTray's user is not in, so the new file could not keep that group and the group's readers would lose access: add your user to group ${e.gid} (then log in again) or change the file's group to one of yours (chgrp <group> ${realPath})`;
+}
+
 export function createFileExporter(options: FileExporterOptions = {}): Exporter {
   const logger = options.logger ?? silentLogger;
   const createdFiles = options.createdFiles ?? createMemoryCreatedFiles();
+  /** Files whose world bits were removed / whose ACL could not be checked: said once each. */
+  const saidWorldBits = new Set<string>();
+  const saidNoAclTools = new Set<string>();
 
   async function exportOnce(
-    path: string,
+    shown: string,
     realPath: string,
+    target: ExportTarget,
     transform: Transform,
-  ): Promise<'written' | 'unchanged' | 'retry'> {
+  ): Promise<'written' | 'unchanged' | 'kept-newer' | 'retry'> {
     // Under the lock no other cooperating writer is mid-write: whatever temp is left is litter.
     const swept = await sweepStaleTemps(realPath);
     if (swept) logger.info('export: removed temp files left by an interrupted write', { swept });
     const before = await snapshotOf(realPath);
+    const existing = before ? await readTarget(shown, realPath) : null;
     let current: string | null = null;
-    let bytes: Buffer | null = null;
-    const info = before ? await stat(realPath) : null;
-    if (info) {
-      if (!info.isFile()) throw exportError(path, `${realPath} is not a regular file`);
+    if (existing) {
       try {
-        bytes = await readFile(realPath);
-      } catch (e) {
-        throw exportError(path, describeFsError(e, realPath, 'read'));
-      }
-      try {
-        current = utf8.decode(bytes);
+        current = utf8.decode(existing.bytes);
       } catch {
         throw exportError(
-          path,
+          shown,
           'it is not UTF-8 text, and rewriting it would change bytes TokenTray does not own. Save it as UTF-8',
         );
       }
@@ -147,9 +263,25 @@ export function createFileExporter(options: FileExporterOptions = {}): Exporter 
       next = transform(current);
     } catch (e) {
       if (e instanceof EnvFileError || e instanceof JsonExportError) {
-        throw exportError(path, e instanceof JsonExportError ? `the file ${e.message}` : e.message);
+        throw exportError(
+          shown,
+          e instanceof JsonExportError ? `the file ${e.message}` : e.message,
+        );
       }
       throw e;
+    }
+    if (next.distrusted) {
+      logger.warn('export: the recorded issue time was not trusted and is overwritten', {
+        path: realPath,
+        why: next.distrusted,
+      });
+    }
+    if (next.keptNewer) {
+      logger.info('export: the file already holds a token issued later; left as it is', {
+        path: realPath,
+        ...next.summary,
+      });
+      return 'kept-newer';
     }
     if (current !== null && next.text === current) return 'unchanged';
 
@@ -157,12 +289,13 @@ export function createFileExporter(options: FileExporterOptions = {}): Exporter 
       mode: FILE_MODE,
       expect: before,
     };
-    if (info && bytes) {
-      const existingMode = info.mode & 0o777;
-      // 0600, or the existing mode where it is stricter (e.g. 0400): never looser than 0600.
-      writeOptions.mode = existingMode & FILE_MODE;
-      if (existingMode !== writeOptions.mode) {
-        logger.warn('export: tightened file permissions to keep the token private', {
+    if (existing) {
+      const { info, bytes } = existing;
+      const existingMode = info.mode & 0o7777;
+      writeOptions.mode = existingMode & KEPT_MODE_BITS;
+      if ((existingMode & 0o007) !== 0 && !saidWorldBits.has(realPath)) {
+        saidWorldBits.add(realPath);
+        logger.warn('export: removed access for other users (world bits): the file holds a token', {
           path: realPath,
           from: existingMode.toString(8),
           to: writeOptions.mode.toString(8),
@@ -174,19 +307,49 @@ export function createFileExporter(options: FileExporterOptions = {}): Exporter 
           path: realPath,
         });
       }
-      if (typeof process.getuid === 'function' && info.uid !== process.getuid()) {
+      // The replacement keeps the owner and group (checked allowed by target-path.ts).
+      if (typeof process.geteuid === 'function') {
         writeOptions.owner = { uid: info.uid, gid: info.gid };
+      }
+      let acl;
+      try {
+        acl = await readAcl(realPath);
+      } catch (e) {
+        throw exportError(
+          shown,
+          `its ACL (who else may read it) could not be read (${(e as Error).message}): check the file system`,
+        );
+      }
+      if (acl === 'unavailable') {
+        if (process.platform === 'linux' && !saidNoAclTools.has(realPath)) {
+          saidNoAclTools.add(realPath);
+          logger.warn(
+            'export: getfacl is not installed, so an ACL on the file cannot be seen or kept; install the acl package',
+            { path: realPath },
+          );
+        }
+      } else {
+        writeOptions.acl = acl;
       }
       if (!(await createdFiles.has(realPath)) && (await ensureBackup(realPath, bytes))) {
         logger.info('export: kept a backup of the file as it was before TokenTray', {
           backup: backupPathFor(realPath),
         });
       }
+    } else if (target.owner && process.geteuid?.() === 0) {
+      writeOptions.owner = { uid: target.owner.uid, gid: target.owner.gid };
     }
     try {
       await writeFileAtomic(realPath, next.text, writeOptions);
     } catch (e) {
       if (e instanceof ConcurrentChangeError) return 'retry';
+      if (e instanceof OwnershipError) throw exportError(shown, ownershipProblem(e, realPath));
+      if (e instanceof AclError) {
+        throw exportError(
+          shown,
+          `its ACL (who else may read it) could not be carried over to the new file, so its readers would lose access: ${e.message}`,
+        );
+      }
       throw e;
     }
     if (!before) await createdFiles.add(realPath);
@@ -194,7 +357,55 @@ export function createFileExporter(options: FileExporterOptions = {}): Exporter 
     return 'written';
   }
 
+  async function exportTo(target: ExportTarget, payload: ExportPayload): Promise<void> {
+    const path = target.path;
+    const transform = transformFor(target, payload, logger);
+    const identity = currentIdentity();
+    const check = await checkTargetPath(path, {
+      kind: target.kind,
+      owner: target.owner,
+      ...(identity ? { identity } : {}),
+    });
+    if (!check.ok || check.resolvedPath === null) {
+      throw exportError(path, check.problem ?? 'the path cannot be used');
+    }
+    const realPath = check.resolvedPath;
+    const shown = realPath === path ? path : `${path} (→ ${realPath})`;
+    try {
+      await withFileLock(
+        realPath,
+        async () => {
+          for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            const outcome = await exportOnce(shown, realPath, target, transform);
+            if (outcome !== 'retry') return;
+            logger.warn('export: file changed while writing; reading it again', {
+              path: realPath,
+              attempt,
+            });
+          }
+          throw exportError(
+            shown,
+            'another program kept changing it while TokenTray wrote; try again',
+          );
+        },
+        options.lock,
+      );
+    } catch (e) {
+      if (e instanceof TokenTrayError) throw e;
+      if (e instanceof LockPathError) throw exportError(shown, e.message);
+      if (e instanceof LockTimeoutError) {
+        throw exportError(
+          shown,
+          `another TokenTray process${e.holderPid === null ? '' : ` (pid ${e.holderPid})`} is still updating it; try again, or delete ${lockPathFor(realPath)} if no other TokenTray is running`,
+        );
+      }
+      throw exportError(shown, describeFsError(e, realPath));
+    }
+  }
+
   return {
+    // Everything before inCallOrder runs synchronously (no await), so the queue order is the
+    // order of the calls.
     async export(target: ExportTarget, payload: ExportPayload): Promise<void> {
       const parsed = exportTargetSchema.safeParse(target);
       if (!parsed.success) {
@@ -205,47 +416,7 @@ export function createFileExporter(options: FileExporterOptions = {}): Exporter 
         );
       }
       checkPayload(payload);
-      const path = parsed.data.path;
-      const transform = transformFor(parsed.data, payload, logger);
-
-      let realPath: string;
-      try {
-        realPath = await resolveRealPath(path);
-      } catch (e) {
-        // The fs error's own path: where a symlink led, the folder that is missing is over there.
-        const at = typeof e === 'object' && e !== null && 'path' in e ? e.path : undefined;
-        throw exportError(path, describeFsError(e, typeof at === 'string' ? at : path));
-      }
-      const shown = realPath === path ? path : `${path} (→ ${realPath})`;
-      try {
-        await withFileLock(
-          realPath,
-          async () => {
-            for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-              const outcome = await exportOnce(shown, realPath, transform);
-              if (outcome !== 'retry') return;
-              logger.warn('export: file changed while writing; reading it again', {
-                path: realPath,
-                attempt,
-              });
-            }
-            throw exportError(
-              shown,
-              'another program kept changing it while TokenTray wrote; try again',
-            );
-          },
-          options.lock,
-        );
-      } catch (e) {
-        if (e instanceof TokenTrayError) throw e;
-        if (e instanceof LockTimeoutError) {
-          throw exportError(
-            shown,
-            `another TokenTray process${e.holderPid === null ? '' : ` (pid ${e.holderPid})`} is still updating it; try again, or delete ${lockPathFor(realPath)} if no other TokenTray is running`,
-          );
-        }
-        throw exportError(shown, describeFsError(e, realPath));
-      }
+      return inCallOrder(resolve(parsed.data.path), () => exportTo(parsed.data, payload));
     },
   };
 }

@@ -12,9 +12,16 @@
  *   turns most such overlaps into a retry rather than a lost update.)
  *
  * Bots reading the file need no lock: every write is an atomic rename (atomic-write.ts).
+ *
+ * A lock path is never trusted to be a regular file: it is opened with O_NOFOLLOW | O_NONBLOCK (a
+ * FIFO does not block the open, a symbolic link — to /dev/zero, say — is not followed), checked
+ * with fstat to be a regular file, and read at most MAX_LOCK_BYTES. Anything else at that path is a
+ * LockPathError naming the lock file and the fix. Every step is non-blocking, and the wait as a
+ * whole is raced against its deadline, so the timeout always fires.
  */
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { link, open, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode } from './fs-errors';
@@ -42,6 +49,19 @@ export class LockTimeoutError extends Error {
   }
 }
 
+/** The lock path holds something that is not a lock file (a folder, a FIFO, a link …). */
+export class LockPathError extends Error {
+  override readonly name = 'LockPathError';
+  constructor(
+    readonly lockPath: string,
+    readonly what: string,
+  ) {
+    super(
+      `its lock file ${lockPath} is ${what}, not a lock file TokenTray made: remove it (TokenTray creates it again when needed)`,
+    );
+  }
+}
+
 interface LockContent {
   readonly pid: number | null;
   readonly host: string | null;
@@ -52,6 +72,10 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_STALE_MS = 30_000;
 /** A lock file still empty after this long belongs to a process that died between open and write. */
 const EMPTY_STALE_MS = 2_000;
+/** A lock file holds one short JSON line; reading more than this is never needed. */
+const MAX_LOCK_BYTES = 4096;
+/** Read-only, never following a final symbolic link, never blocking on a FIFO or device. */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 const chains = new Map<string, Promise<unknown>>();
 
 export function lockPathFor(realPath: string): string {
@@ -106,22 +130,52 @@ function parseLock(text: string): LockContent {
   }
 }
 
-async function readLock(path: string): Promise<{ content: LockContent; ageMs: number } | null> {
+function kindOf(info: { isDirectory(): boolean; isFIFO(): boolean; isSymbolicLink(): boolean }) {
+  if (info.isDirectory()) return 'a folder';
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  return 'not a regular file';
+}
+
+/** Reads a lock file safely (see the header); null when there is none. */
+async function readLockFile(path: string): Promise<{ text: string; mtimeMs: number } | null> {
+  let handle;
   try {
-    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
-    return { content: parseLock(text), ageMs: Date.now() - info.mtimeMs };
+    handle = await open(path, READ_FLAGS);
   } catch (e) {
-    if (errnoCode(e) === 'ENOENT') return null;
+    const code = errnoCode(e);
+    if (code === 'ENOENT') return null;
+    // O_NOFOLLOW on a symbolic link: ELOOP (Linux), EMLINK (FreeBSD), EFTYPE (NetBSD).
+    if (code === 'ELOOP' || code === 'EMLINK' || code === 'EFTYPE') {
+      throw new LockPathError(path, 'a symbolic link');
+    }
     throw e;
   }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new LockPathError(path, kindOf(info));
+    const buffer = Buffer.alloc(MAX_LOCK_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, MAX_LOCK_BYTES, 0);
+    return { text: buffer.subarray(0, bytesRead).toString('utf8'), mtimeMs: info.mtimeMs };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readLock(path: string): Promise<{ content: LockContent; ageMs: number } | null> {
+  const read = await readLockFile(path);
+  if (!read) return null;
+  return { content: parseLock(read.text), ageMs: Date.now() - read.mtimeMs };
 }
 
 async function tryCreate(lockPath: string, nonce: string): Promise<boolean> {
   let handle;
   try {
+    // O_EXCL: never follows a link or reuses anything already at that path.
     handle = await open(lockPath, 'wx', 0o600);
   } catch (e) {
     if (errnoCode(e) === 'EEXIST') return false;
+    // A folder at the lock path says EISDIR on some systems: name the lock, not the target.
+    if (errnoCode(e) === 'EISDIR') throw new LockPathError(lockPath, 'a folder');
     throw e;
   }
   try {
@@ -132,9 +186,42 @@ async function tryCreate(lockPath: string, nonce: string): Promise<boolean> {
   return true;
 }
 
+/**
+ * Takes the lock, or throws LockTimeoutError at the deadline. The loop checks the deadline itself;
+ * the race with a timer is a second guard for a file-system call that stalls (a hung network
+ * mount): the export then fails on time, and a lock taken after giving up is released at once.
+ */
 async function acquire(lockPath: string, options: FileLockOptions): Promise<string> {
-  const nonce = randomBytes(8).toString('hex');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let gaveUp = false;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = acquireLoop(lockPath, options, timeoutMs);
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      gaveUp = true;
+      reject(new LockTimeoutError(lockPath, null));
+    }, timeoutMs + 1_000);
+    timer.unref();
+  });
+  attempt.then(
+    (nonce) => {
+      if (gaveUp) void release(lockPath, nonce);
+    },
+    () => undefined,
+  );
+  try {
+    return await Promise.race([attempt, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function acquireLoop(
+  lockPath: string,
+  options: FileLockOptions,
+  timeoutMs: number,
+): Promise<string> {
+  const nonce = randomBytes(8).toString('hex');
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const deadline = Date.now() + timeoutMs;
   let delay = 2;
@@ -172,7 +259,7 @@ async function breakStaleLock(lockPath: string, seen: LockContent): Promise<bool
     if (errnoCode(e) === 'ENOENT') return true; // someone else broke or released it
     throw e;
   }
-  const moved = parseLock(await readFile(aside, 'utf8').catch(() => ''));
+  const moved = parseLock((await readLockFile(aside).catch(() => null))?.text ?? '');
   if (moved.nonce !== seen.nonce || moved.pid !== seen.pid) {
     // We took a fresh lock: restore it (link fails if yet another lock appeared meanwhile).
     await link(aside, lockPath).catch(() => undefined);

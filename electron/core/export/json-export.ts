@@ -15,6 +15,7 @@
  * text is re-serialised with the file's own indentation, line ending and final newline.
  */
 import type { BrokerId } from '../../../shared/brokers';
+import { judgeRecord } from './issue-order';
 import { jsonErrorPosition } from './json-error-position';
 
 export interface JsonExportEntry {
@@ -25,6 +26,8 @@ export interface JsonExportEntry {
   readonly expiresAt: string;
   readonly apiKey: string;
   readonly userId: string | null;
+  /** ISO instant (UTC) the broker issued the token: recorded as `issued_at`, ordering exports. */
+  readonly issuedAt?: string;
 }
 
 /** A file TokenTray will not rewrite. The message says why and never quotes the file. */
@@ -38,45 +41,105 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Deeper than this, JSON.stringify (recursive) would overflow the stack while writing the file
+ * back; no token file needs more than a few levels.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
 /** JSON.parse with a message that points at the spot but never echoes the file's content. */
 function parseObject(text: string): JsonObject {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch {
-    throw new JsonExportError(`is not valid JSON (near ${jsonErrorPosition(text)})`);
+  } catch (e) {
+    if (e instanceof RangeError) throw new JsonExportError(tooDeep);
+    let near: string;
+    try {
+      near = ` (near ${jsonErrorPosition(text)})`;
+    } catch {
+      near = ''; // the locator gave up (a pathological file): the message stays without a spot
+    }
+    throw new JsonExportError(`is not valid JSON${near}`);
   }
   if (!isObject(parsed)) throw new JsonExportError('does not hold a JSON object at the top level');
   return parsed;
 }
 
+const tooDeep = `nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep; TokenTray will not rewrite it. Use a separate file for TokenTray`;
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
 /**
- * A number JavaScript cannot hold exactly (a 19-digit id, say) would silently change when we write
- * the file back: refuse instead.
+ * One linear pass over valid JSON text (no regular expression, no recursion: a 10 MB string or a
+ * deeply nested file cannot overflow the stack): refuses nesting deeper than MAX_JSON_DEPTH, and a
+ * number JavaScript cannot hold exactly (a 19-digit id, say), which would silently change when we
+ * write the file back.
  */
-function assertNumbersSurvive(text: string): void {
-  const tokens = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
-  for (const [token] of text.matchAll(tokens)) {
-    if (token.startsWith('"')) continue;
-    const mantissa = token.replace(/^-/, '').replace(/[eE].*$/, '');
-    const digits = mantissa.replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
-    if (digits.length <= 15) continue;
-    const back = Number(token)
-      .toPrecision(digits.length)
-      .replace(/[eE].*$/, '')
-      .replace('.', '')
-      .replace(/^-?0*/, '')
-      .replace(/0+$/, '');
-    if (back !== digits) {
-      throw new JsonExportError(
-        'holds a number with more digits than JSON tools keep exactly; TokenTray would change it by rewriting the file. Use a separate file for TokenTray',
-      );
+function assertSurvivesRewrite(text: string): void {
+  let depth = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      // Skip the string: find the closing quote not escaped by a backslash.
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === BACKSLASH) i++;
+        else if (d === QUOTE) break;
+      }
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > MAX_JSON_DEPTH) throw new JsonExportError(tooDeep);
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      depth--;
+    } else if (c === 45 /* - */ || isDigit(c)) {
+      const start = i;
+      if (c === 45) i++;
+      while (i < n && isDigit(text.charCodeAt(i))) i++;
+      if (text.charCodeAt(i) === 46 /* . */) {
+        i++;
+        while (i < n && isDigit(text.charCodeAt(i))) i++;
+      }
+      const mantissaEnd = i;
+      if (text.charCodeAt(i) === 101 || text.charCodeAt(i) === 69 /* e E */) {
+        i++;
+        if (text.charCodeAt(i) === 43 || text.charCodeAt(i) === 45) i++;
+        while (i < n && isDigit(text.charCodeAt(i))) i++;
+      }
+      checkNumber(text.slice(start, i), text.slice(start, mantissaEnd));
+      i--; // the loop's i++ moves to the character after the number
     }
   }
 }
 
+/** The significant digits of a mantissa ("-0012.50" → "125"), without regular expressions. */
+function significantDigits(mantissa: string): string {
+  const all = mantissa.replace('-', '').replace('.', '');
+  let from = 0;
+  let to = all.length;
+  while (from < to && all.charCodeAt(from) === 48) from++;
+  while (to > from && all.charCodeAt(to - 1) === 48) to--;
+  return all.slice(from, to);
+}
+
+function checkNumber(token: string, mantissaText: string): void {
+  const digits = significantDigits(mantissaText);
+  if (digits.length <= 15) return;
+  const back = Number(token)
+    .toPrecision(Math.min(digits.length, 100))
+    .replace(/[eE].*$/, '');
+  if (significantDigits(back) !== digits) {
+    throw new JsonExportError(
+      'holds a number with more digits than JSON tools keep exactly; TokenTray would change it by rewriting the file. Use a separate file for TokenTray',
+    );
+  }
+}
+
 function slot(root: JsonObject, key: string, where: string): JsonObject {
-  const value = root[key];
+  // Own keys only: an account named `constructor` must not find Object.prototype.constructor.
+  const value = Object.hasOwn(root, key) ? root[key] : undefined;
   if (value === undefined) return {};
   if (!isObject(value)) {
     throw new JsonExportError(
@@ -88,6 +151,27 @@ function slot(root: JsonObject, key: string, where: string): JsonObject {
 
 /** The new file text: `original` (null or blank: a new file) with `entry` merged in. */
 export function mergeJsonExport(original: string | null, entry: JsonExportEntry): string {
+  return mergeJsonExportInOrder(original, entry).text;
+}
+
+export interface JsonMergeResult {
+  readonly text: string;
+  /** Slots left alone because they hold a token issued later than the entry's (issue-order.ts). */
+  readonly keptNewer: readonly ('account' | 'broker')[];
+  /** Recorded instants not trusted (unreadable or in the future), written over. */
+  readonly distrusted: readonly string[];
+}
+
+/**
+ * As mergeJsonExport, in issue order: the account's entry and the broker key each keep a token
+ * whose `issued_at` is later than `entry.issuedAt` (so a late export of an older token changes
+ * nothing there). Without `entry.issuedAt` every slot is written, as before.
+ */
+export function mergeJsonExportInOrder(
+  original: string | null,
+  entry: JsonExportEntry,
+  now: number = Date.now(),
+): JsonMergeResult {
   const raw = original ?? '';
   const bom = raw.startsWith('\uFEFF') ? '\uFEFF' : '';
   const text = raw.slice(bom.length);
@@ -95,7 +179,7 @@ export function mergeJsonExport(original: string | null, entry: JsonExportEntry)
   let root: JsonObject = {};
   if (!blank) {
     root = parseObject(text);
-    assertNumbersSurvive(text);
+    assertSurvivesRewrite(text);
   }
   const accounts = slot(root, 'accounts', 'a key');
   // A user id not known this time (the profile call after a refresh failed) keeps the one an
@@ -104,23 +188,34 @@ export function mergeJsonExport(original: string | null, entry: JsonExportEntry)
   const fields = {
     access_token: entry.accessToken,
     expires_at: entry.expiresAt,
+    ...(entry.issuedAt === undefined ? {} : { issued_at: entry.issuedAt }),
     api_key: entry.apiKey,
     user_id: entry.userId ?? (typeof known === 'string' ? known : null),
   };
+  const accountSlot = slot(accounts, entry.accountId, 'an account');
+  const brokerSlot = slot(root, entry.broker, 'a key');
+  const keptNewer: ('account' | 'broker')[] = [];
+  const distrusted: string[] = [];
+  const mayWrite = (existing: JsonObject, name: 'account' | 'broker') => {
+    if (entry.issuedAt === undefined) return true;
+    const verdict = judgeRecord(existing.issued_at, new Date(entry.issuedAt), now);
+    if (!verdict.write) keptNewer.push(name);
+    else if (verdict.distrusted) distrusted.push(`${name} issued_at ${verdict.distrusted}`);
+    return verdict.write;
+  };
+  const writeAccount = mayWrite(accountSlot, 'account');
+  const writeBroker = mayWrite(brokerSlot, 'broker');
+  if (!writeAccount && !writeBroker) return { text: raw, keptNewer, distrusted };
   const merged: JsonObject = {
     ...root,
-    [entry.broker]: {
-      ...slot(root, entry.broker, 'a key'),
-      ...fields,
-      account_id: entry.accountId,
-    },
+    [entry.broker]: writeBroker
+      ? { ...brokerSlot, ...fields, account_id: entry.accountId }
+      : brokerSlot,
     accounts: {
       ...accounts,
-      [entry.accountId]: {
-        ...slot(accounts, entry.accountId, 'an account'),
-        broker: entry.broker,
-        ...fields,
-      },
+      [entry.accountId]: writeAccount
+        ? { ...accountSlot, broker: entry.broker, ...fields }
+        : accountSlot,
     },
   };
 
@@ -136,5 +231,9 @@ export function mergeJsonExport(original: string | null, entry: JsonExportEntry)
       : 0;
   const finalNewline = blank || /\r?\n\s*$/.test(text) ? eol : '';
   const body = JSON.stringify(merged, null, indent);
-  return bom + (eol === '\n' ? body : body.replace(/\n/g, eol)) + finalNewline;
+  return {
+    text: bom + (eol === '\n' ? body : body.replace(/\n/g, eol)) + finalNewline,
+    keptNewer,
+    distrusted,
+  };
 }

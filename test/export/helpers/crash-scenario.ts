@@ -40,7 +40,9 @@ export function payload(which: 'A' | 'B'): ExportPayload {
     broker: 'upstox',
     accessToken:
       which === 'A' ? `eyJ.${'a'.repeat(900)}.sigA` : `eyJ.${'b'.repeat(40)}.sigB-longer-suffix`,
-    issuedAt: new Date(which === 'A' ? '2026-03-03T03:00:00.000Z' : '2026-03-04T03:00:00.000Z'),
+    // One issue instant for both: a tie writes (newest-wins ordering never blocks the A/B/A cycle
+    // this test needs to catch a write mid-flight).
+    issuedAt: new Date('2026-03-03T03:00:00.000Z'),
     expiresAt: new Date(which === 'A' ? '2026-03-03T22:00:00.000Z' : '2026-03-04T22:00:00.000Z'),
     apiKey: 'demo-api-key',
     userId: 'AB1234',

@@ -46,7 +46,11 @@ async function validContents(): Promise<{ env: Set<string>; json: Set<string> }>
       env.add(readFileSync(t.env.path, 'utf8'));
       json.add(readFileSync(t.json.path, 'utf8'));
     }
+    // Initial, A, B: and the last A must equal the first (else the loop would not alternate).
     if (env.size !== 3 || json.size !== 3) throw new Error('export A/B/A did not cycle');
+    if (readFileSync(t.env.path, 'utf8') === [...env][2]) {
+      throw new Error('export A/B/A did not cycle');
+    }
     return { env, json };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -33,7 +33,8 @@ async function race(path: string, accountId: string, key: string, n: number): Pr
       accountId,
       broker: 'kite',
       accessToken: `${accountId}-${i}`,
-      issuedAt: new Date(Date.now()),
+      // Issued one second apart, in loop order: the file must end with the last one.
+      issuedAt: new Date(Date.UTC(2025, 11, 31, 0, 0, i)),
       expiresAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
       apiKey: `${accountId}-key`,
       userId: null,
@@ -43,10 +44,11 @@ async function race(path: string, accountId: string, key: string, n: number): Pr
 }
 
 async function once(target: string, payloadJson: string): Promise<void> {
-  const p = JSON.parse(payloadJson) as ExportPayload & { expiresAt: string };
+  const p = JSON.parse(payloadJson) as ExportPayload & { expiresAt: string; issuedAt: string };
   try {
     await exporter.export(JSON.parse(target) as ExportTarget, {
       ...p,
+      issuedAt: new Date(p.issuedAt),
       expiresAt: new Date(p.expiresAt),
     });
     process.stdout.write(JSON.stringify({ ok: true }));
