@@ -136,6 +136,19 @@ describe('Kite adapter against the simulator', () => {
     expect(h.logger.text()).not.toContain(tokens.accessToken);
   });
 
+  it('issue 9 item 17: logout sends Authorization: token api_key:access_token and X-Kite-Version: 3, like the official clients', async () => {
+    const creds = credentialsOf(h.sim, 'kite');
+    const tokens = await h.adapters.kite.exchange(creds, await loginGrant(h, 'kite'));
+    h.sim.clearRequests();
+    await h.adapters.kite.logout!(creds.apiKey, tokens.accessToken);
+    const [req] = h.sim.requestsTo('DELETE', '/session/token');
+    expect(req?.headers['authorization']).toBe(`token ${creds.apiKey}:${tokens.accessToken}`);
+    expect(req?.headers['x-kite-version']).toBe('3');
+    expect(req?.query).toEqual({ api_key: creds.apiKey, access_token: tokens.accessToken });
+    // The simulator checked the header against the query and ended the session.
+    expect(h.sim.tokenStatus('kite', tokens.accessToken)).toBe('revoked');
+  });
+
   it('cancel → "login cancelled"; a non-success status → failed', async () => {
     const { redirectUri } = credentialsOf(h.sim, 'kite');
     const location = await submitLoginPage(h, 'kite', 'cancel');

@@ -139,8 +139,11 @@ describe('broker simulator', () => {
         grant_type: 'authorization_code',
       }),
     });
-    expect(res.status).toBe(400);
-    expect(JSON.stringify(await res.json())).toContain('UDAPI100057');
+    // A code it issued but that expired: 401 UDAPI100016 on "code" (issue 9 item 16).
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({
+      errors: [{ errorCode: 'UDAPI100016', propertyPath: 'code', property_path: 'code' }],
+    });
   });
 
   it('records requests with headers, raw body and parsed body', async () => {
@@ -175,7 +178,8 @@ describe('broker simulator', () => {
       fault: { kind: 'status', status: 502 },
     });
     const statuses = [];
-    for (let i = 0; i < 3; i += 1) statuses.push((await fetch(`${h.sim.url}/user/profile`)).status);
+    const get = () => fetch(`${h.sim.url}/user/profile`, { headers: { 'X-Kite-Version': '3' } });
+    for (let i = 0; i < 3; i += 1) statuses.push((await get()).status);
     expect(statuses).toEqual([502, 502, 403]);
   });
 

@@ -116,14 +116,14 @@ describe('Upstox adapter against the simulator', () => {
     expect(h.sleeps).toEqual([]);
   });
 
-  it('never resends a code: a second exchange is refused (UDAPI100057), a wrong secret burns it too', async () => {
+  it('never resends a code: a second exchange is refused (UDAPI100016 on "code"), a wrong secret burns it too', async () => {
     const creds = credentialsOf(h.sim, 'upstox');
     const grant = await loginGrant(h, 'upstox');
     await h.adapters.upstox.exchange(creds, grant);
     const reused = await rejection(h.adapters.upstox.exchange(creds, grant));
     expect(reused.kind).toBe('login-failed');
-    expect(reused.details.brokerCode).toBe('UDAPI100057');
-    expect(reused.message).toMatch(/works once.*Log in again/);
+    expect(reused.details.brokerCode).toBe('UDAPI100016');
+    expect(reused.message).toMatch(/already used or has expired: click Log in again/);
 
     const fresh = await loginGrant(h, 'upstox');
     const wrong = await rejection(
@@ -134,6 +134,54 @@ describe('Upstox adapter against the simulator', () => {
     expect(wrong.message).toMatch(/API key or secret.*account settings/);
     expect(h.sim.grantUsed(fresh.code)).toBe(true);
     expect(h.sim.requestsTo('POST', '/v2/login/authorization/token')).toHaveLength(3);
+  });
+
+  it('issue 9 item 16: a used code (401 UDAPI100016, property_path "code") is "already used or has expired", not a bad key or secret', async () => {
+    const creds = credentialsOf(h.sim, 'upstox');
+    const grant = await loginGrant(h, 'upstox');
+    await h.adapters.upstox.exchange(creds, grant);
+    const err = await rejection(h.adapters.upstox.exchange(creds, grant));
+    const [, second] = h.sim.requestsTo('POST', '/v2/login/authorization/token');
+    expect(second).toBeDefined();
+    expect(err.kind).toBe('login-failed');
+    expect(err.details).toEqual({ status: 401, brokerCode: 'UDAPI100016' });
+    expect(err.message).toContain(
+      'that login code was already used or has expired: click Log in again',
+    );
+    expect(err.message).not.toMatch(/API key|secret/);
+    expect(err.message).not.toContain(grant.code);
+  });
+
+  it('issue 9 item 16: an expired code gets the same words; a wrong secret is still a bad key or secret', async () => {
+    const creds = credentialsOf(h.sim, 'upstox');
+    const late = await loginGrant(h, 'upstox');
+    h.clock.advance(11 * 60_000); // the simulator's codes live 10 minutes
+    const expired = await rejection(h.adapters.upstox.exchange(creds, late));
+    expect(expired.kind).toBe('login-failed');
+    expect(expired.message).toContain('already used or has expired: click Log in again');
+
+    const fresh = await loginGrant(h, 'upstox');
+    const wrong = await rejection(
+      h.adapters.upstox.exchange({ ...creds, apiSecret: 'not-the-secret' }, fresh),
+    );
+    expect(wrong.kind).toBe('bad-credentials');
+    expect(wrong.message).toMatch(/API key or secret/);
+  });
+
+  it('issue 9 item 16: property_path "code" in either spelling (propertyPath / property_path) is read', async () => {
+    const creds = credentialsOf(h.sim, 'upstox');
+    for (const error of [
+      { errorCode: 'UDAPI100016', message: 'Invalid Credentials', propertyPath: 'code' },
+      { error_code: 'UDAPI100016', message: 'Invalid Credentials', property_path: 'code' },
+    ]) {
+      h.sim.inject({
+        path: '/v2/login/authorization/token',
+        fault: { kind: 'reply', status: 401, json: { status: 'error', errors: [error] } },
+      });
+      const err = await rejection(h.adapters.upstox.exchange(creds, await loginGrant(h, 'upstox')));
+      expect(err.kind).toBe('login-failed');
+      expect(err.message).toContain('already used or has expired');
+    }
   });
 
   it('reads the error code even when the message beside it is null', async () => {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { loginErrorPage, loginPage, redirectTo } from './login-page';
 import type { SimState, TokenStatus } from './state';
 import { fakeJwt } from './tokens';
-import type { SimBroker, SimReply, SimRequest } from './types';
+import { wrongBodyType, type SimBroker, type SimReply, type SimRequest } from './types';
 
 export function fyersError(status: number, code: number, message: string): SimReply {
   return { status, json: { s: 'error', code, message } };
@@ -111,6 +111,10 @@ export function fyersBroker(state: SimState): SimBroker {
         path: '/api/v3/validate-authcode',
         onFault: (req) => void grantOf(req),
         handle: (req) => {
+          // JSON (brokers.md §1 [F1]). FYERS' answer to a form body is not documented (it would read
+          // as a missing grant_type, -441); the simulator names the mistake instead. Code: a guess.
+          const wrongType = wrongBodyType(req, 'application/json');
+          if (wrongType) return fyersError(415, -415, wrongType);
           const body = jsonBody(req);
           const grant = grantOf(req); // single use, burnt even on failure
           if (body['grant_type'] !== 'authorization_code') {
@@ -165,6 +169,8 @@ export function fyersBroker(state: SimState): SimBroker {
         method: 'POST',
         path: '/api/v3/validate-refresh-token',
         handle: (req) => {
+          const wrongType = wrongBodyType(req, 'application/json'); // brokers.md §4 [F1]
+          if (wrongType) return fyersError(415, -415, wrongType);
           const body = jsonBody(req);
           if (body['grant_type'] !== 'refresh_token')
             return fyersError(400, -441, 'invalid grant type');

@@ -8,7 +8,7 @@ import { IST_ZONE } from '../../shared/expiry';
 import { loginErrorPage, loginPage, redirectTo } from './login-page';
 import type { SimState } from './state';
 import { randomAlnum } from './tokens';
-import type { SimBroker, SimReply, SimRequest } from './types';
+import { wrongBodyType, type SimBroker, type SimReply, type SimRequest } from './types';
 
 /** `{"status":"error","message":…,"error_type":…}` + HTTP code (brokers.md §3 [K5]). */
 export function kiteError(status: number, errorType: string, message: string): SimReply {
@@ -17,6 +17,31 @@ export function kiteError(status: number, errorType: string, message: string): S
 
 const tokenException = () =>
   kiteError(403, 'TokenException', 'Incorrect `api_key` or `access_token`.');
+
+/**
+ * Every Kite Connect v3 API call carries `X-Kite-Version: 3` (brokers.md §1 [K1][KP]). What Kite
+ * answers without it is not documented; the simulator refuses with words naming the header, so an
+ * adapter that dropped it cannot pass a test.
+ */
+function versionError(req: SimRequest): SimReply | undefined {
+  const got = req.headers['x-kite-version'];
+  if (got === '3') return undefined;
+  return kiteError(
+    400,
+    'InputException',
+    `simulator: ${req.method} ${req.path} needs the header X-Kite-Version: 3 (brokers.md §1), but the request sent ${got === undefined ? 'none' : `X-Kite-Version: ${got}`}`,
+  );
+}
+
+/** The login URL carries v=3 and api_key (brokers.md §1 [K1]). */
+function loginUrlError(req: SimRequest): SimReply | undefined {
+  if (req.query['v'] === '3') return undefined;
+  const got = req.query['v'];
+  return loginErrorPage(
+    'Kite',
+    `simulator: the Kite login URL must carry v=3 (brokers.md §1), but it had ${got === undefined ? 'no v' : `v=${got}`}.`,
+  );
+}
 
 export function kiteBroker(state: SimState, options: { oneSessionPerApp: boolean }): SimBroker {
   const loginApp = (req: SimRequest) => state.app('kite', req.query['api_key']);
@@ -32,6 +57,8 @@ export function kiteBroker(state: SimState, options: { oneSessionPerApp: boolean
         method: 'GET',
         path: '/connect/login',
         handle: (req) => {
+          const bad = loginUrlError(req);
+          if (bad) return bad;
           const app = loginApp(req);
           if (!app) return loginErrorPage('Kite', 'Invalid `api_key`.');
           return loginPage({
@@ -46,6 +73,8 @@ export function kiteBroker(state: SimState, options: { oneSessionPerApp: boolean
         method: 'POST',
         path: '/connect/login',
         handle: (req) => {
+          const bad = loginUrlError(req);
+          if (bad) return bad;
           const app = loginApp(req);
           if (!app) return loginErrorPage('Kite', 'Invalid `api_key`.');
           // redirect_params come back appended to the redirect (brokers.md §1 [K1]).
@@ -73,6 +102,11 @@ export function kiteBroker(state: SimState, options: { oneSessionPerApp: boolean
         path: '/session/token',
         onFault: (req) => void grantOf(req),
         handle: (req) => {
+          const badVersion = versionError(req);
+          if (badVersion) return badVersion;
+          // Form-encoded (brokers.md §1 [K1]); another type would otherwise read as "no api_key".
+          const wrongType = wrongBodyType(req, 'application/x-www-form-urlencoded');
+          if (wrongType) return kiteError(400, 'InputException', wrongType);
           const form = req.form ?? {};
           const grant = grantOf(req); // single use, burnt even on failure (brokers.md §3 O[K4])
           const app = state.app('kite', form['api_key']);
@@ -136,6 +170,8 @@ export function kiteBroker(state: SimState, options: { oneSessionPerApp: boolean
         method: 'GET',
         path: '/user/profile',
         handle: (req) => {
+          const badVersion = versionError(req);
+          if (badVersion) return badVersion;
           const m = /^token ([^:\s]+):(\S+)$/.exec(req.headers['authorization'] ?? '');
           const record = m?.[2] !== undefined ? state.token(m[2]) : undefined;
           if (
@@ -171,11 +207,19 @@ export function kiteBroker(state: SimState, options: { oneSessionPerApp: boolean
         method: 'DELETE',
         path: '/session/token',
         handle: (req) => {
+          const badVersion = versionError(req);
+          if (badVersion) return badVersion;
           // api_key and access_token as query parameters (brokers.md §1 [K1][KP]).
           const token = req.query['access_token'];
           const record = token !== undefined ? state.token(token) : undefined;
+          // The official clients also send `Authorization: token api_key:access_token` (issue 9
+          // item 17); when present it must name the same session as the query.
+          const auth = req.headers['authorization'];
+          const authMatches =
+            auth === undefined || auth === `token ${req.query['api_key'] ?? ''}:${token ?? ''}`;
           if (
             token === undefined ||
+            !authMatches ||
             state.tokenStatus('kite', token, 'access') !== 'valid' ||
             record?.apiKey !== req.query['api_key']
           ) {

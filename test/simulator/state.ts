@@ -154,6 +154,17 @@ export class SimState {
     return code;
   }
 
+  /** What a grant is now, without using it up (fresh, used, expired, or unknown to this broker). */
+  grantStatus(
+    broker: BrokerId,
+    code: string | undefined,
+  ): 'fresh' | 'used' | 'expired' | 'unknown' {
+    const record = code === undefined ? undefined : this.grants.get(code);
+    if (!record || record.broker !== broker) return 'unknown';
+    if (record.used) return 'used';
+    return this.now().getTime() < record.expiresAt.getTime() ? 'fresh' : 'expired';
+  }
+
   /** Whether a grant has been presented to the token endpoint (tests: "was it burnt?"). */
   grantUsed(code: string): boolean | undefined {
     return this.grants.get(code)?.used;

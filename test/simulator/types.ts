@@ -126,3 +126,19 @@ export interface FloodRecord {
   /** The client closed the connection before the end. */
   aborted: boolean;
 }
+
+/** The media type of a request (`application/json`), lower-case, without parameters; '' if none. */
+export function mediaType(req: SimRequest): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/**
+ * Why a request body is not of the documented type, in words naming both, or undefined when it is.
+ * Brokers answer a wrong type with some unrelated error; the simulator names the real mistake, so a
+ * test failing on it points at the cause.
+ */
+export function wrongBodyType(req: SimRequest, expected: string): string | undefined {
+  const got = mediaType(req);
+  if (got === expected) return undefined;
+  return `simulator: ${req.method} ${req.path} takes a ${expected} body (brokers.md §1), but the request sent ${got === '' ? 'no Content-Type' : `Content-Type ${got}`}`;
+}

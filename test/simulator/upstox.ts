@@ -5,7 +5,13 @@
 import { loginErrorPage, loginPage, redirectTo } from './login-page';
 import type { SimState } from './state';
 import { fakeJwt } from './tokens';
-import type { SimApp, SimBroker, SimReply, SimRequest } from './types';
+import {
+  wrongBodyType,
+  type SimApp,
+  type SimBroker,
+  type SimReply,
+  type SimRequest,
+} from './types';
 
 /** `{"status":"error","errors":[{errorCode, message, propertyPath, invalidValue, + snake twins}]}`. */
 export function upstoxError(
@@ -13,14 +19,15 @@ export function upstoxError(
   errorCode: string,
   message: string,
   invalidValue: string | null = null,
+  propertyPath: string | null = null,
 ): SimReply {
   const error = {
     errorCode,
     message,
-    propertyPath: null,
+    propertyPath,
     invalidValue,
     error_code: errorCode,
-    property_path: null,
+    property_path: propertyPath,
     invalid_value: invalidValue,
   };
   return { status, json: { status: 'error', errors: [error] } };
@@ -101,7 +108,12 @@ export function upstoxBroker(state: SimState): SimBroker {
         path: '/v2/login/authorization/token',
         onFault: (req) => void grantOf(req),
         handle: (req) => {
+          // Form-encoded (brokers.md §1 [U2]). Upstox's own answer to another type is not known;
+          // the simulator names the mistake instead of failing on a missing field.
+          const wrongType = wrongBodyType(req, 'application/x-www-form-urlencoded');
+          if (wrongType) return upstoxError(415, 'SIM-UNSUPPORTED-CONTENT-TYPE', wrongType);
           const form = req.form ?? {};
+          const before = state.grantStatus('upstox', form['code']);
           // The code dies here whatever happens next (brokers.md §2 [U2]).
           const grant = grantOf(req);
           const app = state.app('upstox', form['client_id']);
@@ -115,8 +127,20 @@ export function upstoxBroker(state: SimState): SimBroker {
               'grant_type must be authorization_code',
             );
           }
+          if (grant === undefined && (before === 'used' || before === 'expired')) {
+            // Issue 9 item 16: a used or expired code is answered 401 UDAPI100016 "Invalid
+            // Credentials" with property_path "code" (not the key/secret) and the code echoed.
+            return upstoxError(
+              401,
+              'UDAPI100016',
+              'Invalid Credentials',
+              form['code'] ?? null,
+              'code',
+            );
+          }
           if (!grant || grant.apiKey !== app.apiKey) {
-            // UDAPI100057 "Invalid Auth code" echoes the code as invalidValue, like real ones do.
+            // UDAPI100057 "Invalid Auth code" (brokers.md §2, O) for a code Upstox never issued;
+            // it echoes the code as invalidValue, like real ones do.
             return upstoxError(400, 'UDAPI100057', 'Invalid Auth code', form['code'] ?? null);
           }
           if (form['redirect_uri'] !== grant.redirectUri) {
