@@ -7,6 +7,7 @@ import pkg from './package.json' with { type: 'json' };
  * Builds the main process and the preload with Vite's library mode.
  * - `--mode main`    → dist-electron/main.js (ESM, like the package; electron-store 11 is ESM-only)
  * - `--mode preload` → dist-electron/preload.cjs (CommonJS: a sandboxed preload cannot be an ES module)
+ * - `--mode cli`     → dist-electron/cli.js (ESM, the `tokentray` command; plain Node, no electron)
  * Main: dependencies stay external: electron-builder ships node_modules, and keytar is a native addon.
  * Preload: everything but `electron` is bundled in. A sandboxed preload's `require` knows only
  * `electron`, `events`, `timers` and `url` (Electron docs, "Process Sandboxing" → "Preload scripts"),
@@ -14,8 +15,16 @@ import pkg from './package.json' with { type: 'json' };
  */
 export default defineConfig(({ mode }) => {
   const isPreload = mode === 'preload';
+  const isCli = mode === 'cli';
   const entry = fileURLToPath(
-    new URL(isPreload ? './electron/preload.ts' : './electron/main.ts', import.meta.url),
+    new URL(
+      isPreload
+        ? './electron/preload.ts'
+        : isCli
+          ? './electron/cli/entry.ts'
+          : './electron/main.ts',
+      import.meta.url,
+    ),
   );
   return {
     // `ssr` builds externalise node_modules by default; the preload must carry its dependencies.
@@ -30,9 +39,13 @@ export default defineConfig(({ mode }) => {
       lib: {
         entry,
         formats: [isPreload ? 'cjs' : 'es'],
-        fileName: () => (isPreload ? 'preload.cjs' : 'main.js'),
+        fileName: () => (isPreload ? 'preload.cjs' : isCli ? 'cli.js' : 'main.js'),
       },
       rollupOptions: {
+        // The CLI's no-app half (standalone.ts) is a lazily loaded chunk beside cli.js.
+        ...(isCli
+          ? { output: { entryFileNames: 'cli.js', chunkFileNames: 'cli-[name]-[hash].js' } }
+          : {}),
         external: isPreload
           ? ['electron']
           : [

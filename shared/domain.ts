@@ -3,9 +3,14 @@
  * (settings file, IPC). Nothing here is secret: secrets live only in the OS keychain (main process).
  */
 import { z } from 'zod';
-import { BROKER_IDS } from './brokers';
+import { BROKER_IDS, BROKERS, type BrokerId } from './brokers';
 import { TOKEN_STATUSES } from './status';
 import { NSE_HOLIDAYS_2026 } from './calendar';
+import {
+  redisExportTargetSchema,
+  sshExportTargetSchema,
+  webhookExportTargetSchema,
+} from './remote-targets';
 
 export const brokerIdSchema = z.enum(BROKER_IDS);
 
@@ -21,12 +26,33 @@ const envKeySchema = z
     'a variable name starts with a letter or _ and holds only letters, digits and _',
   );
 
-const absolutePathSchema = z
-  .string()
-  .min(1, 'choose a file')
-  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), {
-    message: 'use an absolute path (e.g. /home/me/bot/.env)',
-  });
+/**
+ * The platform-free part of the path check, shared with the renderer's form: absolute in the POSIX
+ * (`/home/me/bot/.env`) or the Windows drive (`C:\Users\me\bot\.env`) form. Never a network path:
+ * `\\host\share\…` or `//host/share/…` (UNC) would make Windows contact an SMB host and hand it the
+ * user's credentials, and is a relative file name on Linux. This cannot know the platform, so it
+ * accepts both forms; the authoritative check is main's, with the running platform's rules
+ * (electron/core/settings/platform-path.ts, applied by the settings store before anything is saved
+ * and to every settings file read).
+ */
+export function pathFormProblem(p: string): string | null {
+  if (p.length === 0) return 'choose a file';
+  if (p.length > 4096) return 'the path is too long (at most 4096 characters)';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\u0000-\u001f\u007f]/.test(p)) return 'a path cannot contain control characters';
+  if (/^[\\/]{2}/.test(p)) {
+    return 'network paths (\\\\host\\share\\… or //host/share/…) are not allowed: use a file on this computer, e.g. /home/me/bot/.env or C:\\Users\\me\\bot\\.env';
+  }
+  if (!(p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p))) {
+    return 'use an absolute path (e.g. /home/me/bot/.env or C:\\Users\\me\\bot\\.env)';
+  }
+  return null;
+}
+
+export const absolutePathSchema = z.string().superRefine((p, ctx) => {
+  const problem = pathFormProblem(p);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /**
  * Who must own an export file when TokenTray runs as root (e.g. a bot's own user): root then writes
@@ -66,6 +92,10 @@ export type JsonExportTarget = z.infer<typeof jsonExportTargetSchema>;
 export const exportTargetSchema = z.discriminatedUnion('kind', [
   envExportTargetSchema,
   jsonExportTargetSchema,
+  // Remote targets (issue 10): shared/remote-targets.ts.
+  sshExportTargetSchema,
+  redisExportTargetSchema,
+  webhookExportTargetSchema,
 ]);
 export type ExportTarget = z.infer<typeof exportTargetSchema>;
 
@@ -110,6 +140,71 @@ export const timeOfDaySchema = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour HH:MM, e.g. 08:30');
 
+/** The hosts an http redirect URI may name: this computer, where the login window catches it. */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+function redirectExample(broker: BrokerId | null): string {
+  return broker ? BROKERS[broker].suggestedRedirectUri : 'http://127.0.0.1:5055/upstox/callback';
+}
+
+/**
+ * Why a redirect URI cannot be used, or null. Only `http` on a loopback host, or `https` for a broker
+ * whose catalogue entry requires it (BrokerInfo.redirectScheme); never `javascript:`, `file:`,
+ * `data:`, `ftp:` or a custom scheme, never a user name or password, never a #fragment (the broker
+ * appends the login code as a query; a fragment would hide it), never a character a URL parser would
+ * silently drop or reinterpret (spaces, control characters, `\`), so the string saved is exactly the
+ * URL the login window compares. `broker` null: acceptable for at least one broker (the form before
+ * a broker is chosen); the settings store checks again with the account's broker.
+ */
+export function redirectUriProblem(uri: string, broker: BrokerId | null): string | null {
+  const example = redirectExample(broker);
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(uri)?.[1]?.toLowerCase();
+  if (!scheme) return `the redirect URI must be a full URL, e.g. ${example}`;
+  if (uri.length > 2048) return 'the redirect URI is too long (at most 2048 characters)';
+  if (scheme !== 'http' && scheme !== 'https') {
+    return `"${scheme}:" redirect URIs are not allowed: use the http address on this computer registered with the broker, e.g. ${example}`;
+  }
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\u0000-\u0020\u007f\\]/.test(uri)) {
+    return 'the redirect URI cannot contain spaces, control characters or backslashes';
+  }
+  if (!/^https?:\/\/[^/?#]/i.test(uri))
+    return `the redirect URI must be a full URL, e.g. ${example}`;
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return `the redirect URI must be a full URL, e.g. ${example}`;
+  }
+  if (/^https?:\/\/[^/?#]*@/i.test(uri) || url.username || url.password) {
+    return 'the redirect URI cannot carry a user name or password (nothing before an "@")';
+  }
+  if (uri.includes('#')) {
+    return 'the redirect URI cannot have a #fragment: the broker adds the login code to the query';
+  }
+  const allowed: ReadonlySet<string> = new Set(
+    (broker ? [broker] : BROKER_IDS).map((b) => BROKERS[b].redirectScheme ?? 'http'),
+  );
+  if (!allowed.has(scheme)) {
+    const labels = (broker ? [broker] : BROKER_IDS).map((b) => BROKERS[b].label);
+    const who =
+      labels.length > 1 ? `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}` : labels[0];
+    return scheme === 'https'
+      ? `${who} ${labels.length > 1 ? 'take' : 'takes'} an http redirect URI on this computer, e.g. ${example}`
+      : `${who} ${labels.length > 1 ? 'require' : 'requires'} an https redirect URI (registered the same in the app settings)`;
+  }
+  if (scheme === 'http' && !LOOPBACK_HOSTS.has(url.hostname)) {
+    return `an http redirect URI must point at this computer (127.0.0.1, [::1] or localhost), e.g. ${example}: another host would receive the login code`;
+  }
+  return null;
+}
+
+/** Field-level redirect URI check, broker-agnostic (see redirectUriProblem). */
+export const redirectUriSchema = z.string().superRefine((uri, ctx) => {
+  const problem = redirectUriProblem(uri, null);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 /** An account's non-secret configuration, as stored in settings. */
 export const accountConfigSchema = z.object({
   id: accountIdSchema,
@@ -122,9 +217,7 @@ export const accountConfigSchema = z.object({
   /** Upstox/Kite API key, FYERS App ID (e.g. XB12345-100). Public, not secret. */
   apiKey: z.string().trim().min(1, 'paste the API key / App ID from the broker'),
   /** Must equal, byte for byte, the redirect URI registered with the broker. */
-  redirectUri: z
-    .string()
-    .url('the redirect URI must be a full URL, e.g. http://127.0.0.1:5055/upstox/callback'),
+  redirectUri: redirectUriSchema,
   exportTargets: z.array(exportTargetSchema).max(10).default([]),
   thresholds: thresholdsSchema.default(DEFAULT_ACCOUNT_THRESHOLDS),
   /** FYERS only: renew silently with the refresh token before expiry. */
@@ -197,11 +290,30 @@ export const accountViewSchema = z.object({
 });
 export type AccountView = z.infer<typeof accountViewSchema>;
 
+/**
+ * "Log in all" in progress: the login windows open one after another, the next when the previous
+ * finishes or is cancelled. Absent (or null) when no queue runs.
+ */
+export const loginQueueSchema = z.object({
+  /** Every account of this round, in the order their windows open. */
+  accountIds: z.array(accountIdSchema),
+  /** The account whose login window is open now; null between two. */
+  current: accountIdSchema.nullable(),
+  /** Finished so far (logged in, failed, cancelled or skipped because no longer needed). */
+  done: z.number().int().min(0),
+  total: z.number().int().min(0),
+  loggedIn: z.number().int().min(0),
+  cancelled: z.number().int().min(0),
+  failed: z.number().int().min(0),
+});
+export type LoginQueue = z.infer<typeof loginQueueSchema>;
+
 export const snapshotSchema = z.object({
   /** When main made this snapshot (ISO). */
   at: z.string(),
   accounts: z.array(accountViewSchema),
   notificationsPausedUntil: z.string().nullable(),
+  loginQueue: loginQueueSchema.nullable().optional(),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
@@ -222,6 +334,18 @@ export function maskToken(token: string | undefined | null): string | null {
   return `${token.slice(0, 4)}…${token.slice(-4)}`;
 }
 
+/** Settings → Local API: off by default; binds 127.0.0.1 and ::1 only. */
+export const localApiSettingsSchema = z.object({
+  enabled: z.boolean().default(false),
+  port: z
+    .number()
+    .int()
+    .min(1024, 'use a port from 1024 to 65535')
+    .max(65535, 'use a port from 1024 to 65535')
+    .default(5056),
+});
+export type LocalApiSettings = z.infer<typeof localApiSettingsSchema>;
+
 /** App-wide preferences (settings file). */
 export const preferencesSchema = z.object({
   /** Morning reminder on trading days when an account has no valid token (IST, HH:MM). */
@@ -234,6 +358,8 @@ export const preferencesSchema = z.object({
   theme: z.enum(['system', 'light', 'dark']).default('system'),
   /** Notify this many days before a refresh token (FYERS) runs out. */
   refreshTokenWarningDays: z.number().int().min(0).max(14).default(2),
+  /** The loopback API for bots (Settings → Local API); absent = off. Keys live in the keychain. */
+  localApi: localApiSettingsSchema.optional(),
 });
 export type Preferences = z.infer<typeof preferencesSchema>;
 
