@@ -4,15 +4,15 @@
  * - chooseEnvFile: a Save dialog, because the .env file may not exist yet. TokenTray rewrites only its
  *   own lines in an existing file (core/export), which the dialog's message says where the OS shows
  *   one (macOS); hidden files are shown, since `.env` is one.
- * - showInFolder: `shell.showItemInFolder` selects the file in the file manager; when the file is not
- *   there yet, its folder is opened instead (`shell.openPath`).
+ * - showInFolder: carries out core/policy/reveal-path.ts `planReveal`: `shell.showItemInFolder` for
+ *   an existing file (it selects, never runs), `shell.openPath` only for a path just checked to be
+ *   a plain directory — never for a file, which openPath would launch (`…\calc.exe\x.env`).
  * - openDashboard / setStartAtLogin / quit: handed in by main.ts, which owns those objects.
  */
 import { dialog, shell, type BrowserWindow, type SaveDialogOptions } from 'electron';
-import { existsSync } from 'node:fs';
-import { dirname, isAbsolute } from 'node:path';
 import type { ShellPort } from '../core/app/app-ports';
 import { TokenTrayError } from '../core/errors';
+import { planReveal } from '../core/policy/reveal-path';
 
 export interface ElectronShellOptions {
   /** The dashboard window, as the dialogs' parent (null: no parent). */
@@ -46,19 +46,15 @@ export function createElectronShell(options: ElectronShellOptions): ShellPort {
       return result.filePath;
     },
     async showInFolder(path) {
-      if (!isAbsolute(path)) {
-        throw new TokenTrayError('config', `Cannot show ${path}: it is not a full path.`);
-      }
-      if (existsSync(path)) {
-        shell.showItemInFolder(path);
+      const plan = await planReveal(path);
+      if (plan.action === 'refuse') throw new TokenTrayError('config', plan.message);
+      if (plan.action === 'show-item') {
+        shell.showItemInFolder(plan.path);
         return;
       }
-      const error = await shell.openPath(dirname(path));
+      const error = await shell.openPath(plan.path);
       if (error) {
-        throw new TokenTrayError(
-          'export',
-          `Could not open the folder ${dirname(path)}: ${error}. It may not exist yet; TokenTray creates the file on the next login.`,
-        );
+        throw new TokenTrayError('export', `Could not open the folder ${plan.path}: ${error}.`);
       }
     },
     openDashboard: () => options.openDashboard(),

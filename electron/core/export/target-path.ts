@@ -94,6 +94,10 @@ class Refusal extends Error {
   constructor(
     readonly problem: string,
     readonly resolvedPath: string | null,
+    readonly found: { readonly viaLink: boolean; readonly exists: boolean } = {
+      viaLink: false,
+      exists: false,
+    },
   ) {
     super(problem);
   }
@@ -181,7 +185,7 @@ export async function checkTargetPath(
     return { ...(await walk(path, options, me)), path, ok: true, problem: null };
   } catch (e) {
     if (e instanceof Refusal) {
-      return { ...base, resolvedPath: e.resolvedPath, ok: false, problem: e.problem };
+      return { ...base, ...e.found, resolvedPath: e.resolvedPath, ok: false, problem: e.problem };
     }
     return {
       ...base,
@@ -291,18 +295,19 @@ async function walk(
         throw new Refusal(
           `${path} is a symbolic link to ${entry}, which does not exist: TokenTray writes through a link only into an existing file of yours. Create ${entry} first or choose it as the target`,
           entry,
+          { viaLink, exists: false },
         );
       }
       return { resolvedPath: entry, viaLink, exists: false };
     }
     if (info.isSymbolicLink()) {
-      await judgeFolder(current, currentInfo, info.uid);
       if (!trusted(info.uid)) {
         throw new Refusal(
           `${entry} is a symbolic link made by ${describeUid(info.uid)}: TokenTray follows only links of yours or root's. Remove it, or choose the file it points to as the target`,
           null,
         );
       }
+      await judgeFolder(current, currentInfo, info.uid);
       if (++hops > MAX_LINKS) {
         throw new Refusal(
           `${path} is a symbolic link that loops back on itself: fix or remove the link`,
@@ -337,18 +342,21 @@ async function walk(
       throw new Refusal(
         `${shown} is a folder, not a file: choose a file inside it, e.g. ${join(entry, '.env')}`,
         entry,
+        { viaLink, exists: true },
       );
     }
     if (!info.isFile()) {
       throw new Refusal(
         `${shown} is not a regular file (a device, pipe or socket): choose a regular file`,
         entry,
+        { viaLink, exists: true },
       );
     }
     if (viaLink && !nameFitsKind(basename(entry), options.kind)) {
       throw new Refusal(
         `${path} is a symbolic link to ${entry}, which is not named like a ${options.kind === 'json' ? 'JSON (.json)' : '.env'} file: TokenTray does not write a token through a link into such a file. Choose ${entry} itself as the target if you really mean it`,
         entry,
+        { viaLink, exists: true },
       );
     }
     if (!allowedOwners.has(info.uid)) {
@@ -359,6 +367,7 @@ async function walk(
       throw new Refusal(
         `${shown} belongs to ${describeUid(info.uid)}, not to ${me.uid === 0 ? 'root' : `you (${describeUid(me.uid)})`}: TokenTray never writes a token into a file another user owns. Fix: ${fix}`,
         entry,
+        { viaLink, exists: true },
       );
     }
     return { resolvedPath: entry, viaLink, exists: true };
