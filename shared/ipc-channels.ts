@@ -22,6 +22,8 @@ export const API_NAMES: Readonly<Record<IpcChannel, Exclude<keyof TokenTrayApi, 
   'preferences:get': 'getPreferences',
   'preferences:save': 'savePreferences',
   'activity:list': 'listActivity',
+  'accounts:login-all': 'loginAll',
+  'account:cancel-login': 'cancelLogin',
 };
 
 /** Every channel, in the contract's order. */

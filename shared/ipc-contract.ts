@@ -51,6 +51,13 @@ export const commandResultSchema = z.discriminatedUnion('ok', [
 ]);
 export type CommandResult = z.infer<typeof commandResultSchema>;
 
+/** "Log in all": the accounts added to the queue, most urgent first (empty: nothing needs a login). */
+export const loginAllResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), queued: z.array(accountIdSchema) }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+export type LoginAllResult = z.infer<typeof loginAllResultSchema>;
+
 export const ipcContract = {
   'snapshot:get': { request: empty, result: snapshotSchema },
   'account:login': { request: idRequest, result: commandResultSchema },
@@ -85,6 +92,13 @@ export const ipcContract = {
       .strict(),
     result: z.array(activityEntrySchema),
   },
+  /** "Log in all" (issue 11): queues every account a login helps now; progress in snapshot.loginQueue. */
+  'accounts:login-all': { request: empty, result: loginAllResultSchema },
+  /** Cancel during login: closes the account's login window; `rest` also empties the queue. */
+  'account:cancel-login': {
+    request: z.object({ id: accountIdSchema, rest: z.boolean().optional() }).strict(),
+    result: commandResultSchema,
+  },
 } as const;
 
 export type IpcChannel = keyof typeof ipcContract;
@@ -112,6 +126,14 @@ export interface TokenTrayApi {
   getPreferences(): Promise<IpcResult<'preferences:get'>>;
   savePreferences(req: IpcRequest<'preferences:save'>): Promise<CommandResult>;
   listActivity(req: IpcRequest<'activity:list'>): Promise<IpcResult<'activity:list'>>;
+  /**
+   * Opens the login windows of every account that needs one, one after another (issue 11). The
+   * preload always provides it (one function per channel); optional so that in-page bridges (demo,
+   * tests) written before it still type-check.
+   */
+  loginAll?(): Promise<LoginAllResult>;
+  /** Closes the account's open login window; `rest: true` also drops the queued ones. Optional as above. */
+  cancelLogin?(req: IpcRequest<'account:cancel-login'>): Promise<CommandResult>;
   /** Subscribes to snapshots pushed by main; returns the unsubscribe function. */
   onSnapshot(listener: (snapshot: IpcResult<'snapshot:get'>) => void): () => void;
 }

@@ -51,18 +51,46 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
 }
 
 /** The wall clock of `at` in `timeZone`, or undefined for an invalid instant or unknown zone. */
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+/** IST has been UTC+05:30 all year since 1945 (no DST), so its wall clock is plain arithmetic. */
+const IST_OFFSET_MS = 330 * 60_000;
+
+function istWallClock(ms: number): WallClock {
+  const shifted = new Date(ms + IST_OFFSET_MS);
+  const iso = shifted.toISOString(); // YYYY-MM-DDTHH:mm:ss.sssZ, in IST wall-clock terms
+  return {
+    date: iso.slice(0, 10),
+    time: iso.slice(11, 16),
+    weekday: WEEKDAYS[shifted.getUTCDay()] ?? '',
+    zone: 'IST',
+  };
+}
+
 export function wallClock(at: Date, timeZone: string): WallClock | undefined {
+  const ms = at.getTime();
+  if (Number.isNaN(ms) || Math.abs(ms) > 8.64e15 - IST_OFFSET_MS) return undefined;
+  if (timeZone === IST_TIME_ZONE) return istWallClock(ms);
   const f = formatterFor(timeZone);
-  if (f === null || Number.isNaN(at.getTime())) return undefined;
+  if (f === null) return undefined;
+  // formatToParts costs ~50 µs and the tray asks for the same few minutes many times a render; the
+  // wall clock is the same throughout a minute (zone offsets are whole minutes).
+  const key = `${timeZone}|${Math.floor(ms / 60_000)}`;
+  const cached = wallClocks.get(key);
+  if (cached) return cached;
   const p: Record<string, string> = {};
   for (const part of f.formatToParts(at)) p[part.type] = part.value;
-  return {
+  const clock: WallClock = {
     date: `${p.year}-${p.month}-${p.day}`,
     time: `${p.hour}:${p.minute}`,
     weekday: p.weekday ?? '',
     zone: p.timeZoneName ?? timeZone,
   };
+  if (wallClocks.size >= 512) wallClocks.clear();
+  wallClocks.set(key, clock);
+  return clock;
 }
+
+const wallClocks = new Map<string, WallClock>();
 
 /** "03:30" (IST). */
 export function istClock(at: Date): string {
@@ -280,4 +308,34 @@ export function accountTitle(account: {
 export function listText(items: readonly string[]): string {
   if (items.length <= 1) return items[0] ?? '';
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] ?? ''}`;
+}
+
+/**
+ * A few words for a menu item or a CLI table cell: "Log in now", "Log in after 03:30", "Ready · good
+ * until 06:00 tomorrow", "Renews itself after the 06:00 cutoff", "Revoked · log in after 06:00".
+ */
+export function readinessShort(
+  subject: Pick<ReadinessSubject, 'status' | 'busy'>,
+  r: Readiness,
+  now: Date,
+): string {
+  switch (r.state) {
+    case 'ready':
+      return r.goodUntil ? `Ready · good until ${istWhen(r.goodUntil, now)}` : 'Ready';
+    case 'renewing':
+      if (subject.busy === 'refresh') return 'Renewing now…';
+      return r.helpsFrom
+        ? `Renews itself after the ${istClock(r.helpsFrom)} cutoff`
+        : 'Renews itself shortly';
+    case 'wait':
+      return r.helpsFrom ? `Log in after ${istWhen(r.helpsFrom, now)}` : 'Log in later';
+    case 'needs-login':
+      return 'Log in now';
+    case 'broken': {
+      const badge = readinessBadge(r, subject.status);
+      return r.action === 'wait' && r.helpsFrom
+        ? `${badge} · log in after ${istWhen(r.helpsFrom, now)}`
+        : badge;
+    }
+  }
 }

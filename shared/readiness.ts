@@ -46,6 +46,28 @@ export interface MarketSession {
  * day's. Weekends and `holidays` (YYYY-MM-DD, IST) are skipped. Looks at most 366 days ahead.
  */
 export function marketSessionAt(now: Date, holidays: readonly string[]): MarketSession {
+  // The tray, the notifier and the dashboard ask every minute; the calendar walk in Luxon costs ~1 ms.
+  // A session found at instant T is the answer for every t in [T, close): each trading day before
+  // it had closed by T already. So the last answer is reused going forward; anything else recomputes.
+  const key = holidays.join(',');
+  const t = now.getTime();
+  const c = sessionCache;
+  if (c && c.key === key && t >= c.from && t < c.close.getTime()) {
+    return {
+      date: c.date,
+      open: new Date(c.open.getTime()),
+      close: new Date(c.close.getTime()),
+      inProgress: t >= c.open.getTime(),
+    };
+  }
+  const session = computeMarketSession(now, holidays);
+  sessionCache = { key, from: t, date: session.date, open: session.open, close: session.close };
+  return session;
+}
+
+let sessionCache: { key: string; from: number; date: string; open: Date; close: Date } | undefined;
+
+function computeMarketSession(now: Date, holidays: readonly string[]): MarketSession {
   let day = DateTime.fromJSDate(now, { zone: IST_ZONE }).startOf('day');
   for (let i = 0; i < 366; i += 1) {
     const noon = day.set({ hour: 12 }).toJSDate();
@@ -185,9 +207,19 @@ function toDate(v: Date | string | null | undefined): Date | null {
  * session's day). A login before it dies at that cutoff; a login at or after it dies a day later.
  */
 export function loginHelpsFrom(broker: BrokerId, session: MarketSession): Date {
-  const dayBefore = new Date(session.close.getTime() - 86_400_000);
-  return nextDailyCutoff(dayBefore, BROKERS[broker].accessTokenCutoff);
+  const key = `${broker}@${session.close.getTime()}`;
+  let at = helpsFromCache.get(key);
+  if (at === undefined) {
+    const dayBefore = new Date(session.close.getTime() - 86_400_000);
+    at = nextDailyCutoff(dayBefore, BROKERS[broker].accessTokenCutoff).getTime();
+    if (helpsFromCache.size >= 64) helpsFromCache.clear(); // a few sessions × brokers in practice
+    helpsFromCache.set(key, at);
+  }
+  return new Date(at);
 }
+
+/** Luxon's zone math costs ~0.3 ms a call and the answer depends only on broker and session. */
+const helpsFromCache = new Map<string, number>();
 
 function actionFor(kind: ErrorKind | null | undefined): ReadinessAction {
   switch (kind) {

@@ -281,6 +281,12 @@ export function createLoginWindowNavigator(options: LoginWindowOptions): LoginWi
       login.window.focus();
       return true;
     },
+    cancel: (accountId) => {
+      const login = active.get(accountId);
+      if (!login) return false;
+      login.cancel();
+      return true;
+    },
     closeAll: () => {
       for (const login of [...active.values()]) login.cancel();
     },

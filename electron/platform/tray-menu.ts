@@ -77,7 +77,7 @@ function accountItem(
   return {
     id: `account:${id}`,
     label: menuText(account.label),
-    ...(icon ? { icon: icon(iconStatusOf(account.status)) } : {}),
+    ...(icon ? { icon: icon(account.icon ?? iconStatusOf(account.status)) } : {}),
     submenu,
   };
 }
@@ -98,7 +98,19 @@ export function trayMenuTemplate(
           },
         ];
   const paused = model.notificationsPausedUntil;
+  // Issue 11: one click for every account a login helps now (their windows open one by one).
+  const loginAll: MenuItemConstructorOptions[] =
+    (model.loginAllCount ?? 0) > 0
+      ? [
+          {
+            id: 'login-all',
+            label: `Log in all (${model.loginAllCount ?? 0})`,
+            click: () => act({ kind: 'login-all' }),
+          },
+        ]
+      : [];
   return [
+    ...loginAll,
     ...accounts,
     { type: 'separator' },
     {

@@ -28,14 +28,19 @@ describe.skipIf(!keyringAvailable)('TokenTray app', () => {
 
     await h.addAccount('upstox');
     await h.login('upstox-main');
-    expect(h.tray.last).toMatchObject({ icon: 'valid', title: '17h 20m' }); // until 03:30
+    // Ready for today's session (until 03:30): green, nothing in the title (issue 11: readiness).
+    expect(h.tray.last).toMatchObject({ icon: 'valid', title: '' });
     const afterLogin = h.app.stats.trayRenders;
     setTimer.mockClear();
 
     await h.advance(H);
-    // One redraw per minute (the countdown changes every minute), none in between.
-    expect(h.app.stats.trayRenders - afterLogin).toBe(60);
-    expect(h.tray.last?.title).toBe('16h 20m');
+    // Checked every minute, redrawn only when readiness changes: not in this hour.
+    expect(h.app.stats.trayRenders - afterLogin).toBe(0);
+    await h.advanceTo(ist('2026-12-08T15:31')); // the session closes: now it waits for Wednesday
+    expect(h.app.stats.trayRenders - afterLogin).toBe(1);
+    expect(h.tray.last?.accounts[0]?.label).toBe('Upstox · main — Log in after 03:30 tomorrow');
+    setTimer.mockClear();
+    await h.advance(H);
     // Timers armed in that hour: the scheduler's (≤ 60 s each) and the tray ticker's, ≈ 2 a minute.
     expect(setTimer.mock.calls.length).toBeLessThanOrEqual(125);
     const delays = setTimer.mock.calls.map(([ms]) => ms);
@@ -250,8 +255,8 @@ describe.skipIf(!keyringAvailable)('TokenTray app', () => {
     h.sim.revokeAll('kite'); // the user logged in to Kite Web meanwhile
     h.app.handlePowerEvent('resume');
     await h.app.whenIdle();
-    expect(h.tray.last).toMatchObject({ icon: 'expired', title: 'expired' });
-    expect(h.tray.last?.accounts[0]?.label).toBe('Zerodha Kite · main — rejected by the broker');
+    expect(h.tray.last).toMatchObject({ icon: 'expired', title: '1 needs you' });
+    expect(h.tray.last?.accounts[0]?.label).toBe('Zerodha Kite · main — Revoked');
     expect(h.notifications.shown.map((n) => n.title)).toEqual([
       'Zerodha Kite · main: token rejected',
     ]);

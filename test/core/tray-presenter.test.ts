@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { presentTray } from '../../electron/core/app/tray-presenter';
+import { readinessOfView, summarizeReadiness } from '../../shared/readiness';
 import { DEFAULT_ACCOUNT_THRESHOLDS, type AccountView, type Snapshot } from '../../shared/domain';
 import type { BrokerId } from '../../shared/brokers';
 
@@ -48,74 +49,137 @@ function snapshot(accounts: AccountView[], paused: string | null = null): Snapsh
   return { at: NOW.toISOString(), accounts, notificationsPausedUntil: paused };
 }
 
-const present = (accounts: AccountView[], now = NOW) =>
-  presentTray(snapshot(accounts), now, { startAtLogin: false });
+const HOLIDAYS = ['2026-12-25'];
+const present = (accounts: AccountView[], now = NOW, holidays = HOLIDAYS) =>
+  presentTray(snapshot(accounts), now, { startAtLogin: false, holidays, morningReminder: '08:30' });
 
-describe('tray presenter', () => {
+/** An account whose token dies at `expiresAt` (IST wall clock). */
+const until = (broker: BrokerId, expiresAt: string, over: Partial<AccountView> = {}) =>
+  view(broker, { expiresAt: ist(expiresAt).toISOString(), tokenMasked: 'eyJh…abcd', ...over });
+
+describe('tray presenter: readiness, not countdowns (issue 11)', () => {
   it('no accounts: grey icon, no title, a tooltip that says so', () => {
     const model = present([]);
-    expect(model).toMatchObject({ icon: 'none', title: '', accounts: [] });
-    expect(model.tooltip).toBe('TokenTray — no accounts yet');
+    expect(model).toMatchObject({ icon: 'none', title: '', accounts: [], loginAllCount: 0 });
+    expect(model.tooltip).toBe('TokenTray — No accounts yet');
   });
 
-  it('an account never logged in: grey, "not logged in", nothing to copy or refresh', () => {
-    const model = present([view('upstox', { status: 'none' })]);
-    expect(model.icon).toBe('none');
-    expect(model.title).toBe('');
-    expect(model.tooltip).toBe('TokenTray — not logged in\nUpstox · main — not logged in');
-    expect(model.accounts[0]).toMatchObject({ status: 'none', canCopy: false, canRefresh: false });
+  it('02:45: an Upstox token good until 03:30 is not red, and "Log in all" is not offered', () => {
+    const model = present([until('upstox', '2026-12-08T03:30')], ist('2026-12-08T02:45'));
+    expect(model).toMatchObject({ icon: 'valid', title: '', loginAllCount: 0 });
+    expect(model.accounts[0]).toMatchObject({
+      label: 'Upstox · main — Log in after 03:30',
+      icon: 'valid',
+      status: 'critical', // the token's own clock status stays truthful
+      canCopy: true,
+    });
+    expect(model.tooltip).toBe(
+      'TokenTray — Nothing to do yet: 1 account to log in later\n' +
+        'Upstox · main — Good until 03:30 · log in after 03:30 for today — reminder at 08:30',
+    );
+  });
+
+  it('05:20: Kite and FYERS tokens dying at 06:00 are not red either; FYERS renews itself', () => {
+    const model = present(
+      [
+        until('kite', '2026-12-08T06:00'),
+        until('fyers', '2026-12-08T06:00', {
+          autoRefresh: true,
+          hasPin: true,
+          canRefresh: true,
+          refreshExpiresAt: ist('2026-12-20T06:00').toISOString(),
+        }),
+      ],
+      ist('2026-12-08T05:20'),
+    );
+    expect(model.icon).toBe('valid');
+    expect(model.accounts.map((a) => a.label)).toEqual([
+      'Zerodha Kite · main — Log in after 06:00',
+      'FYERS · main — Renews itself after the 06:00 cutoff',
+    ]);
   });
 
   it.each([
-    ['valid', 5 * 60 * M + 12 * M + 30_000, 'valid', '5h 12m'],
-    ['expiring', 2 * 60 * M, 'expiring', '2h 0m'],
-    ['critical', 42 * M + 59_000, 'critical', '42m'],
-    ['under a minute', 30_000, 'critical', '<1m'],
-    ['expired', -5 * M, 'expired', 'expired'],
-  ] as const)('%s: icon, minute-granular title and label', (_name, left, icon, countdown) => {
-    const model = present([withToken('upstox', left)]);
-    expect(model.icon).toBe(icon);
-    expect(model.title).toBe(countdown);
-    expect(model.accounts[0]?.label).toBe(`Upstox · main — ${countdown}`);
-    expect(model.tooltip).toBe(`TokenTray — ${countdown}\nUpstox · main — ${countdown}`);
-    expect(model.accounts[0]?.canCopy).toBe(icon !== 'expired');
+    ['03:30:00', 'expiring', 'Log in now'],
+    ['08:14', 'expiring', 'Log in now'],
+    ['08:15', 'critical', 'Log in now'],
+    ['09:15', 'critical', 'Log in now'],
+  ] as const)('after the cutoff, at %s: needs a login, icon %s', (time, icon, words) => {
+    const model = present(
+      [until('upstox', '2026-12-08T03:30', { status: 'expired' })],
+      ist(`2026-12-08T${time}`),
+    );
+    expect(model).toMatchObject({ icon, title: '1 needs you', loginAllCount: 1 });
+    expect(model.accounts[0]?.label).toBe(`Upstox · main — ${words}`);
   });
 
-  it('a revoked token shows as expired in the icon and title, "rejected" in its line', () => {
-    const model = present([
-      withToken('kite', 5 * 60 * M, { status: 'revoked' }),
-      withToken('upstox', 5 * 60 * M),
-    ]);
-    expect(model.icon).toBe('expired');
-    expect(model.title).toBe('expired');
-    expect(model.accounts.map((a) => a.label)).toEqual([
-      'Zerodha Kite · main — rejected by the broker',
-      'Upstox · main — 5h 0m',
-    ]);
-    expect(model.accounts[0]?.canCopy).toBe(false);
+  it('never logged in, market open: red, one to log in', () => {
+    const model = present([view('kite', { status: 'none' })]);
+    expect(model).toMatchObject({ icon: 'critical', title: '1 needs you', loginAllCount: 1 });
+    expect(model.tooltip).toBe(
+      'TokenTray — 1 account needs you\nZerodha Kite · main — No token yet · the market is open: log in now',
+    );
+    expect(model.accounts[0]).toMatchObject({ canCopy: false, canRefresh: false });
   });
 
-  it('the worst status sets the colour and the soonest countdown the title', () => {
-    const model = present([
-      withToken('upstox', 20 * 60 * M),
-      withToken('kite', 50 * M),
-      withToken('fyers', 2 * 60 * M),
-    ]);
-    expect(model.icon).toBe('critical');
-    expect(model.title).toBe('50m');
-    expect(model.tooltip.split('\n')).toEqual([
-      'TokenTray — 50m',
-      'Upstox · main — 20h 0m',
-      'Zerodha Kite · main — 50m',
-      'FYERS · main — 2h 0m',
-    ]);
+  it('a revoked token: dark-red ×, "Revoked", nothing to copy, no future expiry in the words', () => {
+    const model = present([until('kite', '2026-12-09T06:00', { status: 'revoked' })]);
+    expect(model).toMatchObject({ icon: 'expired', title: '1 needs you', loginAllCount: 1 });
+    expect(model.accounts[0]).toMatchObject({
+      label: 'Zerodha Kite · main — Revoked',
+      icon: 'expired',
+      canCopy: false,
+    });
+    expect(model.tooltip).not.toContain('06:00');
   });
 
-  it('statuses follow `now`, not the status frozen in the snapshot', () => {
-    const a = withToken('upstox', 61 * M, { status: 'valid' });
-    expect(present([a]).icon).toBe('expiring');
-    expect(present([a], new Date(NOW.getTime() + 2 * M)).icon).toBe('critical');
-    expect(present([a], new Date(NOW.getTime() + 61 * M)).title).toBe('expired');
+  it('counts agree with summarizeReadiness; accounts are listed most urgent first', () => {
+    const accounts = [
+      until('kite', '2026-12-09T06:00', { id: 'kite-ready' }),
+      view('upstox', { id: 'upstox-none', status: 'none' }),
+      until('fyers', '2026-12-09T06:00', { id: 'fyers-revoked', status: 'revoked' }),
+    ];
+    const model = present(accounts);
+    const summary = summarizeReadiness(accounts.map((a) => readinessOfView(a, NOW, HOLIDAYS)));
+    expect(summary.needYou).toBe(2);
+    expect(model.title).toBe('2 need you');
+    expect(model.tooltip.split('\n')[0]).toBe('TokenTray — 2 of 3 accounts need you');
+    expect(model.accounts.map((a) => a.accountId)).toEqual([
+      'fyers-revoked',
+      'upstox-none',
+      'kite-ready',
+    ]);
+    expect(model.loginAllCount).toBe(2);
+    expect(model.accounts[2]?.label).toBe(
+      'Zerodha Kite · main — Ready · good until 06:00 tomorrow',
+    );
+  });
+
+  it('a weekend with dead tokens: nothing to do yet, the empty ring', () => {
+    const model = present(
+      [until('upstox', '2026-12-12T03:30', { status: 'expired' })],
+      ist('2026-12-12T10:00'), // Saturday
+    );
+    expect(model).toMatchObject({ icon: 'none', title: '', loginAllCount: 0 });
+    expect(model.accounts[0]?.label).toBe('Upstox · main — Log in after 03:30 Mon 2026-12-14');
+  });
+
+  it('a holiday from the preferences counts; without it the same morning needs a login', () => {
+    const dead = [until('kite', '2026-12-25T06:00', { status: 'expired' })];
+    const at = ist('2026-12-25T08:40');
+    expect(present(dead, at).icon).toBe('none');
+    expect(present(dead, at, []).icon).toBe('critical');
+  });
+
+  it('words follow `now`, not the status frozen in the snapshot', () => {
+    const a = until('upstox', '2026-12-08T03:30', { status: 'valid' });
+    expect(present([a], ist('2026-12-08T03:29')).accounts[0]?.label).toBe(
+      'Upstox · main — Log in after 03:30',
+    );
+    expect(present([a], ist('2026-12-08T03:30')).accounts[0]).toMatchObject({
+      label: 'Upstox · main — Log in now',
+      status: 'expired',
+    });
   });
 
   it('refresh is offered only for FYERS with a live refresh token', () => {
@@ -127,26 +191,49 @@ describe('tray presenter', () => {
       withToken('fyers', 60 * M, { id: 'fyers-none' }),
       withToken('upstox', 60 * M, { refreshExpiresAt: refreshAlive }),
     ]);
-    expect(model.accounts.map((a) => a.canRefresh)).toEqual([true, false, false, false]);
+    const byId = new Map(model.accounts.map((a) => [a.accountId, a.canRefresh]));
+    expect([...byId.entries()].sort()).toEqual(
+      [
+        ['fyers-main', true],
+        ['fyers-old', false],
+        ['fyers-none', false],
+        ['upstox-main', false],
+      ].sort(),
+    );
   });
 
-  it('a busy account says what it is doing', () => {
-    const model = present([withToken('kite', 90 * M, { busy: 'login' })]);
+  it('a busy account says what it is doing, and is not offered to "Log in all" again', () => {
+    const model = present([view('kite', { status: 'none', busy: 'login' })]);
     expect(model.accounts[0]).toMatchObject({
       busy: true,
-      label: 'Zerodha Kite · main — 1h 30m (logging in…)',
+      label: 'Zerodha Kite · main — Log in now (logging in…)',
     });
+    expect(model.loginAllCount).toBe(0);
   });
 
-  it('shows the pause and the start-at-login switch', () => {
-    const until = ist('2026-12-09T00:00').toISOString();
-    const model = presentTray(snapshot([withToken('upstox', 90 * M)], until), NOW, {
-      startAtLogin: true,
-    });
-    expect(model.notificationsPausedUntil).toBe(until);
-    expect(model.startAtLogin).toBe(true);
-    expect(model.tooltip.split('\n').at(-1)).toBe(
-      'Notifications paused until 00:00 IST, Wed 9 Dec',
+  it('shows "Log in all" progress, the pause and the start-at-login switch', () => {
+    const pausedUntil = ist('2026-12-09T00:00').toISOString();
+    const model = presentTray(
+      {
+        ...snapshot([view('kite', { status: 'none', busy: 'login' })], pausedUntil),
+        loginQueue: {
+          accountIds: ['kite-main', 'upstox-main'],
+          current: 'kite-main',
+          done: 0,
+          total: 2,
+          loggedIn: 0,
+          cancelled: 0,
+          failed: 0,
+        },
+      },
+      NOW,
+      { startAtLogin: true },
     );
+    expect(model.notificationsPausedUntil).toBe(pausedUntil);
+    expect(model.startAtLogin).toBe(true);
+    expect(model.tooltip.split('\n').slice(-2)).toEqual([
+      'Logging in 1 of 2…',
+      'Notifications paused until 00:00 IST Wed 2026-12-09',
+    ]);
   });
 });

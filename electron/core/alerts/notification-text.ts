@@ -1,16 +1,17 @@
 /**
  * The words of every desktop notification, as pure functions (notifier.ts decides *whether* to
- * speak). Each body says what happened and what to do, shows times in IST with the user's local
- * time beside them when their zone differs, and is built from non-secret fields only: account
- * labels, instants, and TokenTrayError messages, which never hold a secret.
+ * speak). Each body says what happened and what to do, shows 24-hour times in IST with the user's
+ * local time beside them when their zone differs (shared/readiness-text.ts, the same words as the
+ * tray and the dashboard), and is built from non-secret fields only: account labels, instants, and
+ * TokenTrayError messages, which never hold a secret.
  */
 import { BROKERS } from '../../../shared/brokers';
 import { istTimeOnDate, MARKET_OPEN } from '../../../shared/calendar';
-import { describeInstant, formatCountdown } from '../../../shared/countdown';
+import { formatCountdown } from '../../../shared/countdown';
 import type { AccountView } from '../../../shared/domain';
+import { accountTitle, istClock, istWithLocal, listText } from '../../../shared/readiness-text';
 import type { TokenStatus } from '../../../shared/status';
 import type { DesktopNotification } from '../app/app-ports';
-import { accountName } from '../app/tray-presenter';
 
 export interface NotificationText {
   readonly title: string;
@@ -18,12 +19,18 @@ export interface NotificationText {
   readonly urgency: DesktopNotification['urgency'];
 }
 
-/** "03:30 IST, Wed 9 Dec", plus " / 22:00 Tue 8 Dec (GMT)" when the user's zone is not IST. */
-export function whenText(instant: Date, localZone: string): string {
-  const labels = describeInstant(instant, localZone);
-  return labels.local ? `${labels.ist} / ${labels.local}` : labels.ist;
+/** "03:30 IST", "03:30 tomorrow IST (22:00 GMT)": 24-hour, IST first, local time beside. */
+export function whenText(instant: Date, now: Date, localZone: string): string {
+  return istWithLocal(instant, now, localZone);
 }
 
+/** "06:00": the broker's daily cutoff, the words of FYERS auto-refresh ("after the 06:00 cutoff"). */
+export function cutoffText(view: Pick<AccountView, 'broker'>): string {
+  const { hour, minute } = BROKERS[view.broker].accessTokenCutoff;
+  return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+}
+
+/** Sent only when a login now would last through the session (readiness needs-login). */
 export function expiringText(
   view: AccountView,
   expiresAt: Date,
@@ -31,10 +38,24 @@ export function expiringText(
   zone: string,
 ): NotificationText {
   return {
-    title: `${accountName(view)}: token expires in ${formatCountdown(expiresAt.getTime() - now.getTime())}`,
-    body: `It stops working at ${whenText(expiresAt, zone)}. Click to log in now.`,
+    title: `${accountTitle(view)}: token expires in ${formatCountdown(expiresAt.getTime() - now.getTime())}`,
+    body: `It stops working at ${whenText(expiresAt, now, zone)}, before the market closes. A login now lasts the session: click to log in.`,
     urgency: 'normal',
   };
+}
+
+/**
+ * What the failed automatic refresh is called. The one that buys a trading day runs just after the
+ * daily cutoff (FYERS: "after the 06:00 cutoff"); one that ran before expiry (a token whose own
+ * `exp` comes earlier) is just "the automatic refresh".
+ */
+function autoRefreshName(view: AccountView): string {
+  const exp = view.expiresAt === null ? null : new Date(view.expiresAt);
+  const atCutoff =
+    exp !== null && !Number.isNaN(exp.getTime()) && istClock(exp) === cutoffText(view);
+  return atCutoff
+    ? `The automatic refresh after the ${cutoffText(view)} cutoff`
+    : 'The automatic refresh';
 }
 
 /** An automatic refresh failed while the current token still works. */
@@ -42,24 +63,25 @@ export function refreshFailedText(
   view: AccountView,
   reason: string,
   expiresAt: Date,
+  now: Date,
   zone: string,
 ): NotificationText {
   return {
-    title: `${accountName(view)}: automatic refresh failed`,
-    body: `${reason} The current token works until ${whenText(expiresAt, zone)}. Click to log in before then.`,
+    title: `${accountTitle(view)}: automatic refresh failed`,
+    body: `The automatic refresh failed: ${reason} The current token works until ${whenText(expiresAt, now, zone)}. Click to log in.`,
     urgency: 'normal',
   };
 }
 
-/** The account has no usable token: expired, rejected or never logged in. */
+/** The account has no usable token: expired, rejected or never logged in (not the morning one). */
 export function needsLoginText(
   view: AccountView,
   status: TokenStatus,
-  options: { readonly failure?: string; readonly reminder: boolean },
+  options: { readonly failure?: string },
   now: Date,
   zone: string,
 ): NotificationText {
-  const name = accountName(view);
+  const name = accountTitle(view);
   const sentences: string[] = [];
   let title: string;
   if (status === 'revoked') {
@@ -69,23 +91,76 @@ export function needsLoginText(
     );
   } else if (status === 'expired' && view.expiresAt !== null) {
     title = `${name}: token expired`;
-    sentences.push(`It stopped working at ${whenText(new Date(view.expiresAt), zone)}.`);
+    sentences.push(`It stopped working at ${whenText(new Date(view.expiresAt), now, zone)}.`);
   } else {
     title = `${name}: not logged in`;
     sentences.push('There is no token yet.');
   }
   if (options.failure) {
     title = `${name}: automatic refresh failed`;
-    sentences.push(`Automatic refresh failed: ${options.failure}`);
-  } else if (options.reminder) {
-    title = `${name}: log in for today`;
+    sentences.push(`${autoRefreshName(view)} failed: ${options.failure}`);
   }
+  sentences.push('Click to log in.');
+  return { title, body: sentences.join(' '), urgency: 'critical' };
+}
+
+/** One account of the morning reminder, and why it is in it. */
+export interface ReminderEntry {
+  readonly view: AccountView;
+  readonly status: TokenStatus;
+  /** Why its automatic refresh failed, if it did. */
+  readonly failure?: string | undefined;
+}
+
+/**
+ * The morning reminder: ONE notification naming every account a login helps now; one click opens
+ * their login windows one after another. Accounts broken in a way a login does not fix (a locked
+ * keychain, a rejected API secret) are named in a sentence of their own.
+ */
+export function morningReminderText(
+  logIn: readonly ReminderEntry[],
+  other: readonly { readonly view: AccountView; readonly fix: string }[],
+  now: Date,
+  zone: string,
+): NotificationText {
   const open = istTimeOnDate(now, MARKET_OPEN);
-  sentences.push(
-    options.reminder && now < open
-      ? `Click to log in before the market opens at ${whenText(open, zone)}.`
-      : 'Click to log in.',
-  );
+  const before =
+    now < open
+      ? ` before the market opens at ${whenText(open, now, zone)}`
+      : ' (the market is open)';
+  const sentences: string[] = [];
+  let title: string;
+  if (logIn.length === 1 && logIn[0]) {
+    const only = logIn[0];
+    title = `${accountTitle(only.view)}: log in for today`;
+    const why =
+      only.status === 'revoked'
+        ? `${BROKERS[only.view.broker].label} rejected its token.`
+        : only.status === 'expired' && only.view.expiresAt !== null
+          ? `Its token stopped working at ${whenText(new Date(only.view.expiresAt), now, zone)}.`
+          : only.status === 'none'
+            ? 'There is no token yet.'
+            : `Its token stops working before the market closes.`;
+    sentences.push(why);
+    if (only.failure) sentences.push(`${autoRefreshName(only.view)} failed: ${only.failure}`);
+    sentences.push(`Click to log in${before}.`);
+  } else if (logIn.length > 1) {
+    title = `Log in for today: ${logIn.length} accounts`;
+    sentences.push(`${listText(logIn.map((e) => accountTitle(e.view)))} need a login${before}.`);
+    for (const e of logIn) {
+      if (e.failure) {
+        sentences.push(`${accountTitle(e.view)}: ${autoRefreshName(e.view).toLowerCase()} failed.`);
+      }
+    }
+    sentences.push('Click to open their login windows one after another.');
+  } else {
+    title =
+      other.length === 1 && other[0]
+        ? `${accountTitle(other[0].view)}: needs you for today`
+        : `${other.length} accounts need you for today`;
+  }
+  for (const o of other) sentences.push(`${accountTitle(o.view)}: ${o.fix}.`);
+  if (logIn.length === 0) sentences.push('Click to open TokenTray.');
   return { title, body: sentences.join(' '), urgency: 'critical' };
 }
 
@@ -98,8 +173,8 @@ export function refreshTokenText(
 ): NotificationText {
   const left = formatCountdown(refreshExpiresAt.getTime() - now.getTime());
   return {
-    title: `${accountName(view)}: automatic refresh stops in ${left}`,
-    body: `The ${BROKERS[view.broker].label} refresh token (it lasts 15 days) runs out at ${whenText(refreshExpiresAt, zone)}. Click to log in and start a new one.`,
+    title: `${accountTitle(view)}: automatic refresh stops in ${left}`,
+    body: `The ${BROKERS[view.broker].label} refresh token (it lasts 15 days) runs out at ${whenText(refreshExpiresAt, now, zone)}. Click to log in and start a new one.`,
     urgency: 'normal',
   };
 }
@@ -107,7 +182,7 @@ export function refreshTokenText(
 /** `message` is TokenService's export-failed notice: which file, and why. */
 export function exportFailedText(view: AccountView, message: string): NotificationText {
   return {
-    title: `${accountName(view)}: export failed`,
+    title: `${accountTitle(view)}: export failed`,
     body: `${message} Your bot may be reading an old token. Click to open TokenTray.`,
     urgency: 'critical',
   };

@@ -8,9 +8,14 @@
  * Rules (issue 5), and the choices made where the issue leaves room:
  * - One notification id per account and purpose (`<id>:token`, `<id>:refresh-token`, `<id>:export`):
  *   a newer one replaces the older, and one that is no longer true is withdrawn (`reconcile`).
- * - Speak at the expiry warnings (default 60 and 15 min before), at expiry, on revocation, on an
- *   automatic refresh failure, and at the morning reminder (trading days, when an account has no
- *   usable token). Status-colour changes never notify by themselves.
+ * - Speak at the expiry warnings (default 60 and 15 min before) only where acting helps — readiness
+ *   'needs-login': a login then lasts through the session (shared/readiness.ts) — at expiry, on
+ *   revocation, on an automatic refresh failure, and at the morning reminder (trading days, when an
+ *   account has no usable token). Status-colour changes never notify by themselves.
+ * - The morning reminder is ONE notification (`login-all`) naming every account a login helps now
+ *   (issue 11); a click opens their login windows one after another (`onLoginAll`). It replaces the
+ *   per-account ones of those accounts and is withdrawn once none of them needs a login.
+ * - Every notification shown, and every expiry, is an activity entry.
  * - Nothing on weekends and NSE holidays (`isTradingDay` with the user's holiday list) and nothing
  *   while paused, whatever the cause, including revocations and failures: the dashboard and tray
  *   still show them. A refresh-token warning that falls on such a moment is held and shown at the
@@ -26,17 +31,21 @@
  */
 import { DateTime } from 'luxon';
 import { isTradingDay, istTimeOnDate, MARKET_CLOSE } from '../../../shared/calendar';
-import type { AccountView, Preferences, Snapshot } from '../../../shared/domain';
+import type { AccountView, ActivityEntry, Preferences, Snapshot } from '../../../shared/domain';
 import { IST_ZONE } from '../../../shared/expiry';
-import { isUsable } from '../../../shared/status';
+import { readinessOfView, type Readiness } from '../../../shared/readiness';
+import { istWhen, readinessSentence } from '../../../shared/readiness-text';
+import { isUsable, type TokenStatus } from '../../../shared/status';
 import type { DesktopNotification, NotificationPort } from '../app/app-ports';
 import {
   expiringText,
   exportFailedText,
+  morningReminderText,
   needsLoginText,
   refreshFailedText,
   refreshTokenText,
   type NotificationText,
+  type ReminderEntry,
 } from './notification-text';
 import type { Clock, Logger } from '../ports';
 import type { FiredBatch } from '../lifecycle/scheduler';
@@ -49,13 +58,16 @@ export function notificationId(accountId: string, purpose: NotificationPurpose):
   return `${accountId}:${purpose}`;
 }
 
+/** The one morning reminder for every account (account ids hold no ':', so it cannot clash). */
+export const LOGIN_ALL_NOTIFICATION_ID = 'login-all';
+
 /** What a shown notification claims, so it can be withdrawn once that stops being true. */
-type Claim = 'expiring' | 'needs-login' | 'refresh-token' | 'export';
+type Claim = 'expiring' | 'needs-login' | 'refresh-token' | 'export' | 'login-all';
 
 interface Shown {
   readonly notification: DesktopNotification;
   readonly claim: Claim;
-  /** The token (or refresh token) the claim is about. */
+  /** The token (or refresh token) the claim is about; for 'login-all', the account ids (JSON). */
   readonly about: string | null;
   readonly clicked?: boolean;
 }
@@ -77,6 +89,10 @@ export interface NotifierDeps {
   readonly onClick: (accountId: string, purpose: NotificationPurpose) => void;
   /** The pause started or ended (the app puts it in the snapshot). */
   readonly onPauseChange: (until: Date | null) => void;
+  /** A click on the morning reminder: log in to every account that needs it, one after another. */
+  readonly onLoginAll?: () => void;
+  /** Activity entries for notifications shown and for expiries (the dashboard's activity log). */
+  readonly activity?: (entry: ActivityEntry) => void;
 }
 
 export interface NotifierStats {
@@ -125,15 +141,20 @@ export class Notifier {
 
   handleBatches(batches: readonly FiredBatch[]): void {
     const snapshot = this.deps.snapshot();
+    let morning = false;
     for (const batch of batches) {
       const view = snapshot.accounts.find((a) => a.id === batch.accountId);
       if (!view) continue;
       const kinds = new Set(batch.events.map((e) => e.kind));
+      if (kinds.has('expired')) this.noteExpiry(view);
       if (kinds.has('refresh-token-warning')) this.refreshTokenWarning(view);
       // The strongest reason decides whether to speak; the words come from the current status.
       let trigger: Trigger | undefined;
-      if (kinds.has('morning-reminder')) trigger = { kind: 'reminder' };
-      else if (kinds.has('expired')) trigger = { kind: 'expired' };
+      if (kinds.has('morning-reminder')) {
+        morning = true; // one notification for every account, after this loop
+        continue;
+      }
+      if (kinds.has('expired')) trigger = { kind: 'expired' };
       else {
         const warnings = batch.events.filter((e) => e.kind === 'expiry-warning');
         const tightest = Math.min(...warnings.map((e) => e.minutesBefore ?? 0));
@@ -141,6 +162,7 @@ export class Notifier {
       }
       if (trigger) this.tokenNotice(view, trigger);
     }
+    if (morning) this.morningReminder();
   }
 
   handleNotice(notice: ServiceNotice): void {
@@ -192,10 +214,85 @@ export class Notifier {
     const reminder = istTimeOnDate(now, prefs.morningReminder);
     const close = istTimeOnDate(now, MARKET_CLOSE);
     if (now < reminder || now >= close) return;
+    if (this.shown.has(LOGIN_ALL_NOTIFICATION_ID)) return;
+    this.morningReminder();
+  }
+
+  /**
+   * The morning reminder: one notification naming every account a login helps now (readiness
+   * needs-login, or broken with "log in" as the fix), plus those broken in another way, in one
+   * sentence each. Accounts being logged in or refreshed right now are left out: that is the answer.
+   */
+  private morningReminder(): void {
+    const now = this.deps.clock.now();
+    const prefs = this.deps.preferences();
+    const logIn: ReminderEntry[] = [];
+    const other: { view: AccountView; fix: string }[] = [];
     for (const view of this.deps.snapshot().accounts) {
-      if (this.shown.has(notificationId(view.id, 'token'))) continue;
-      this.tokenNotice(view, { kind: 'reminder' });
+      if (view.busy === 'login' || view.busy === 'refresh' || view.busy === 'forget') continue;
+      const { status, readiness } = this.readiness(view, now);
+      if (
+        readiness.state === 'needs-login' ||
+        (readiness.state === 'broken' && readiness.action === 'log-in')
+      ) {
+        logIn.push({ view, status, failure: this.lastFailure.get(view.id) });
+      } else if (readiness.state === 'broken' && readiness.action !== 'wait') {
+        const sentence = readinessSentence(
+          { broker: view.broker, status, expiresAt: view.expiresAt, busy: view.busy },
+          readiness,
+          { now, morningReminder: prefs.morningReminder },
+        );
+        other.push({ view, fix: sentence.charAt(0).toLowerCase() + sentence.slice(1) });
+      }
     }
+    if (logIn.length === 0 && other.length === 0) return;
+    // The one reminder replaces what those accounts had on screen.
+    for (const e of logIn) this.withdraw(e.view.id, 'token');
+    const text = morningReminderText(logIn, other, now, this.deps.localZone);
+    const ids = [...logIn, ...other].map((e) => e.view.id);
+    this.showNotification(
+      LOGIN_ALL_NOTIFICATION_ID,
+      null,
+      'login-all',
+      JSON.stringify(ids),
+      text,
+      () => {
+        if (logIn.length > 0 && this.deps.onLoginAll) this.deps.onLoginAll();
+        else if (logIn[0]) this.deps.onClick(logIn[0].view.id, 'token');
+        else this.deps.onClick(other[0]?.view.id ?? '', 'export'); // opens the dashboard
+      },
+    );
+  }
+
+  /** An expiry is an activity entry, whether or not a notification is allowed now. */
+  private noteExpiry(view: AccountView): void {
+    const now = this.deps.clock.now();
+    if (view.expiresAt === null || view.status === 'revoked') return;
+    const expiresAt = new Date(view.expiresAt);
+    if (expiresAt.getTime() > now.getTime()) return; // renewed meanwhile
+    const { readiness } = this.readiness(view, now);
+    const next =
+      readiness.state === 'wait' && readiness.helpsFrom
+        ? `; log in after ${istWhen(readiness.helpsFrom, now)} IST`
+        : readiness.state === 'renewing'
+          ? '; it renews itself'
+          : readiness.state === 'needs-login'
+            ? '; log in'
+            : '';
+    this.deps.activity?.({
+      at: now.toISOString(),
+      accountId: view.id,
+      level: 'warn',
+      message: `Token expired at ${istWhen(expiresAt, now)} IST${next}`,
+    });
+  }
+
+  private readiness(view: AccountView, now: Date): { status: TokenStatus; readiness: Readiness } {
+    const status = statusNow(view, now);
+    return {
+      status,
+      readiness: readinessOfView({ ...view, status }, now, this.deps.preferences().holidays),
+    };
   }
 
   /** Withdraws every notification that is no longer true. Called on every snapshot. */
@@ -203,7 +300,11 @@ export class Notifier {
     const now = this.deps.clock.now();
     for (const [id, shown] of [...this.shown]) {
       const view = snapshot.accounts.find((a) => a.id === shown.notification.accountId);
-      if (!view || !this.stillTrue(shown, view, now)) {
+      const true_ =
+        shown.claim === 'login-all'
+          ? this.morningStillTrue(shown, snapshot, now)
+          : view !== undefined && this.stillTrue(shown, view, now);
+      if (!true_) {
         this.shown.delete(id);
         this.deps.port.withdraw(id);
         this.stats.withdrawn += 1;
@@ -243,10 +344,15 @@ export class Notifier {
       let text: NotificationText | undefined;
       // A warning whose token was renewed meanwhile stays silent (the planner keys events by
       // expiry, so this is a guard); so do an expiry, reminder or revocation already answered.
-      if (trigger.kind === 'warning' && left <= trigger.minutesBefore * MINUTE + WARNING_SLACK_MS) {
+      // Warn only where acting helps: a login now lasts through the session (issue 11).
+      if (
+        trigger.kind === 'warning' &&
+        left <= trigger.minutesBefore * MINUTE + WARNING_SLACK_MS &&
+        this.readiness(view, now).readiness.state === 'needs-login'
+      ) {
         text = expiringText(view, expiresAt, now, zone);
       } else if (trigger.kind === 'refresh-failed') {
-        text = refreshFailedText(view, trigger.reason, expiresAt, zone);
+        text = refreshFailedText(view, trigger.reason, expiresAt, now, zone);
       }
       if (text) this.show(view, 'token', 'expiring', view.expiresAt, text);
       return;
@@ -256,13 +362,7 @@ export class Notifier {
     if (trigger.kind !== 'reminder' && this.beforeReminder(now)) return;
     const failure =
       trigger.kind === 'refresh-failed' ? trigger.reason : this.lastFailure.get(view.id);
-    const text = needsLoginText(
-      view,
-      status,
-      { reminder: trigger.kind === 'reminder', ...(failure ? { failure } : {}) },
-      now,
-      zone,
-    );
+    const text = needsLoginText(view, status, failure ? { failure } : {}, now, zone);
     this.show(view, 'token', 'needs-login', view.expiresAt, text);
   }
 
@@ -277,6 +377,16 @@ export class Notifier {
     }
     const text = refreshTokenText(view, expires, now, this.deps.localZone);
     this.show(view, 'refresh-token', 'refresh-token', view.refreshExpiresAt, text);
+  }
+
+  /** The morning reminder stands while one of its accounts still needs the user. */
+  private morningStillTrue(shown: Shown, snapshot: Snapshot, now: Date): boolean {
+    const ids = new Set(JSON.parse(shown.about ?? '[]') as string[]);
+    return snapshot.accounts.some((view) => {
+      if (!ids.has(view.id)) return false;
+      const { state } = this.readiness(view, now).readiness;
+      return state === 'needs-login' || state === 'broken';
+    });
   }
 
   private stillTrue(shown: Shown, view: AccountView, now: Date): boolean {
@@ -294,6 +404,8 @@ export class Notifier {
         );
       case 'export':
         return view.lastExport.some((e) => !e.ok);
+      case 'login-all':
+        return true; // decided by morningStillTrue
     }
   }
 
@@ -316,27 +428,45 @@ export class Notifier {
     about: string | null,
     content: NotificationText,
   ): void {
+    this.showNotification(notificationId(view.id, purpose), view.id, claim, about, content, () =>
+      this.deps.onClick(view.id, purpose),
+    );
+  }
+
+  private showNotification(
+    id: string,
+    accountId: string | null,
+    claim: Claim,
+    about: string | null,
+    content: NotificationText,
+    onClick: () => void,
+  ): void {
     const now = this.deps.clock.now();
     if (!this.allowed(now)) {
       this.stats.suppressed += 1;
       return;
     }
-    const id = notificationId(view.id, purpose);
     const previous = this.shown.get(id);
     // The same words again would only make the OS pop it up twice.
     const same =
       previous?.notification.title === content.title && previous.notification.body === content.body;
     if (same && !previous.clicked) return;
-    const notification: DesktopNotification = { id, accountId: view.id, ...content };
+    const notification: DesktopNotification = { id, accountId, ...content };
     this.shown.set(id, { notification, claim, about });
     this.stats.shown += 1;
     this.deps.logger.info('notification shown', { id, claim });
+    this.deps.activity?.({
+      at: now.toISOString(),
+      accountId,
+      level: content.urgency === 'critical' ? 'warn' : 'info',
+      message: `Notified: ${content.title}`,
+    });
     this.deps.port.show(notification, () => {
       // Clicked: the same words may be shown again later (the login may be cancelled). It is
       // still withdrawn when it stops being true, for notification centres that keep it.
       const current = this.shown.get(id);
       if (current?.notification === notification) this.shown.set(id, { ...current, clicked: true });
-      this.deps.onClick(view.id, purpose);
+      onClick();
     });
   }
 

@@ -33,6 +33,10 @@ export interface IpcContext {
   readonly savePreferences: (preferences: Preferences) => Promise<void>;
   /** The command layer shared with the CLI socket and the HTTP API. */
   readonly commands: Commands;
+  /** "Log in all": queues every account a login helps now; returns the ones added. */
+  readonly loginAll: () => string[];
+  /** Closes an account's login window; `rest` also drops the accounts queued after it. */
+  readonly cancelLogin: (accountId: string, rest: boolean) => void;
 }
 
 /** What to tell the user about `e`: our own words, or a generic line for anything unexpected. */
@@ -149,5 +153,22 @@ export function createIpcHandlers(ctx: IpcContext): IpcHandlers {
       await ctx.ready();
       return service.listActivity(id, limit);
     },
+
+    'accounts:login-all': async (req) => {
+      try {
+        ipcContract['accounts:login-all'].request.parse(req);
+        await ctx.ready();
+        return { ok: true, queued: ctx.loginAll() };
+      } catch (e) {
+        return { ok: false, error: userMessage(e, logger, 'accounts:login-all') };
+      }
+    },
+
+    'account:cancel-login': (req) =>
+      command('account:cancel-login', () => {
+        const { id, rest } = ipcContract['account:cancel-login'].request.parse(req);
+        ctx.cancelLogin(id, rest ?? false);
+        return Promise.resolve();
+      }),
   };
 }

@@ -16,6 +16,8 @@ export interface TrayAccountItem {
   /** "Upstox · main — 5h 12m" */
   readonly label: string;
   readonly status: TokenStatus;
+  /** The item's dot, from its readiness (issue 11); absent: drawn from `status`. */
+  readonly icon?: TrayIconStatus;
   /** Refresh now is offered only where the broker allows renewal without the login page. */
   readonly canRefresh: boolean;
   readonly canCopy: boolean;
@@ -32,11 +34,15 @@ export interface TrayModel {
   readonly accounts: readonly TrayAccountItem[];
   readonly notificationsPausedUntil: string | null;
   readonly startAtLogin: boolean;
+  /** How many accounts "Log in all" would open now (readiness needs-login or broken → log in). */
+  readonly loginAllCount?: number;
 }
 
 export type TrayAction =
   | { readonly kind: 'login' | 'refresh' | 'validate' | 'copy-token'; readonly accountId: string }
   | { readonly kind: 'open-dashboard' }
+  /** Opens the login windows of every account a login helps now, one after another. */
+  | { readonly kind: 'login-all' }
   | { readonly kind: 'pause-notifications' }
   | { readonly kind: 'resume-notifications' }
   | { readonly kind: 'set-start-at-login'; readonly enabled: boolean }

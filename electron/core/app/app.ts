@@ -32,7 +32,8 @@ import {
   TokenService,
   type TokenServiceDeps,
 } from '../lifecycle/token-service';
-import { presentTray, sameTrayModel, statusNow } from './tray-presenter';
+import { accountsToLogIn, presentTray, sameTrayModel, statusNow } from './tray-presenter';
+import { LoginQueueRunner } from './login-queue';
 
 /** TokenService's ports, plus the ones only the app's views (tray, notifications, clipboard…) use. */
 export interface TokenTrayAppDeps extends TokenServiceDeps {
@@ -48,6 +49,8 @@ export interface TokenTrayApp extends TokenTrayAppHandle {
   readonly service: TokenService;
   readonly scheduler: Scheduler;
   readonly notifier: Notifier;
+  /** "Log in all": the login windows one after another. */
+  readonly loginQueue: LoginQueueRunner;
   /** Tray renders actually sent to the TrayPort (unchanged models are skipped). */
   readonly stats: { trayRenders: number };
   /** The command layer under IPC, the CLI socket and the HTTP API (core/commands/). */
@@ -102,7 +105,56 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
     logger,
     onClick: (accountId, purpose) => onNotificationClick(accountId, purpose),
     onPauseChange: (until) => service.setNotificationsPausedUntil(until),
+    onLoginAll: () => {
+      loginAll();
+    },
+    activity: (entry) => service.activity.add(entry),
   });
+
+  // ------------------------------------------------------------------ log in all (issue 11)
+
+  /** One click for every account a login helps now: their windows open one after another. */
+  const loginQueue = new LoginQueueRunner({
+    login: (accountId) => service.login(accountId, deps.navigator),
+    stillNeeded: (accountId) =>
+      accountsToLogIn(service.snapshot(), clock.now(), service.getPreferences().holidays).some(
+        (v) => v.id === accountId,
+      ),
+    publish: (progress) => service.setLoginQueue(progress),
+    note: (level, message) =>
+      service.activity.add({ at: clock.now().toISOString(), accountId: null, level, message }),
+    onFailures: () => deps.shell.openDashboard(),
+    logger,
+  });
+
+  /** Queues every account a login helps now (most urgent first); returns the ones added. */
+  function loginAll(): string[] {
+    const holidays = service.getPreferences().holidays;
+    const ids = accountsToLogIn(service.snapshot(), clock.now(), holidays).map((v) => v.id);
+    const added = loginQueue.enqueue(ids);
+    if (added.length > 0) track(loginQueue.whenDone(), 'log in all');
+    return added;
+  }
+
+  /**
+   * Cancel during login: closes the account's open login window (its login ends as cancelled, the
+   * queue moves on); `rest` also drops the accounts still waiting in "Log in all". Nothing open is
+   * not an error: the login may have finished a moment ago.
+   */
+  function cancelLogin(accountId: string, rest: boolean): void {
+    if (rest) loginQueue.dropPending();
+    const view = service.snapshot().accounts.find((a) => a.id === accountId);
+    if (!view) {
+      throw new TokenTrayError('config', `No account "${accountId}": it may have been removed.`);
+    }
+    if (view.busy !== 'login') return;
+    if (!deps.navigator.cancel?.(accountId)) {
+      throw new TokenTrayError(
+        'config',
+        'This login cannot be cancelled from here: close its login window instead.',
+      );
+    }
+  }
 
   const scheduler = new Scheduler(
     clock,
@@ -183,8 +235,11 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
 
   function render(): void {
     if (!running) return;
+    const prefs = service.getPreferences();
     const model = presentTray(service.snapshot(), clock.now(), {
-      startAtLogin: service.getPreferences().startAtLogin,
+      startAtLogin: prefs.startAtLogin,
+      holidays: prefs.holidays,
+      morningReminder: prefs.morningReminder,
     });
     if (sameTrayModel(lastModel, model)) return;
     lastModel = model;
@@ -347,6 +402,9 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
         return userCommand(copyToken(action.accountId), 'copy token');
       case 'open-dashboard':
         return deps.shell.openDashboard();
+      case 'login-all':
+        loginAll();
+        return;
       case 'pause-notifications':
         return notifier.pause(pauseEndFor(clock.now()));
       case 'resume-notifications':
@@ -377,12 +435,15 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
     ready,
     savePreferences,
     commands,
+    loginAll,
+    cancelLogin,
   });
 
   return {
     service,
     scheduler,
     notifier,
+    loginQueue,
     stats,
     ipc,
     commands,

@@ -33,6 +33,11 @@ export interface LoginNavigator {
    * (tray, notification, dashboard) while the first window is open should show that window, not fail.
    */
   focus?(accountId: string): boolean;
+  /**
+   * Closes an account's open login window, so its `navigate` rejects as 'cancelled' ("Cancel during
+   * login", issue 11); false when none is open.
+   */
+  cancel?(accountId: string): boolean;
 }
 
 export const DEFAULT_LOGIN_TIMEOUT_MS = 10 * 60_000;

@@ -17,6 +17,7 @@ import {
   type AccountInput,
   type AccountView,
   type ActivityEntry,
+  type LoginQueue,
   type Preferences,
   type Snapshot,
 } from '../../../shared/domain';
@@ -116,6 +117,8 @@ export class TokenService {
   private notificationsPausedUntil: string | null = null;
   readonly activity: ActivityLog;
   private readonly localZone: string;
+  /** "Log in all" progress (the app's login queue owns it); null when none runs. */
+  private loginQueue: LoginQueue | null = null;
   private readonly limiter: RenewalLimiter;
 
   constructor(private readonly deps: TokenServiceDeps) {
@@ -154,6 +157,7 @@ export class TokenService {
       notificationsPausedUntil: this.notificationsPausedUntil,
     });
   }
+      ...(this.loginQueue ? { loginQueue: this.loginQueue } : {}),
 
   statusOf(accountId: string): TokenStatus {
     const a = this.require(accountId);
@@ -218,6 +222,13 @@ export class TokenService {
   async savePreferences(preferences: Preferences): Promise<void> {
     await this.deps.settings.savePreferences(preferences);
     this.preferences = preferences;
+  /** Records "Log in all" progress so the dashboard and tray show it in the same snapshot. */
+  setLoginQueue(queue: LoginQueue | null): void {
+    if (JSON.stringify(queue) === JSON.stringify(this.loginQueue)) return;
+    this.loginQueue = queue;
+    this.publish(true);
+  }
+
     this.note(null, 'info', 'Settings saved');
     this.publish(true);
   }
