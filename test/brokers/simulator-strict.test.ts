@@ -36,10 +36,11 @@ const FORM = 'application/x-www-form-urlencoded';
 
 describe('issue 9 item 18: the simulator is as strict as the docs, and says why it refuses', () => {
   it('Kite token exchange without X-Kite-Version: 3 is refused, naming the header', async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       { 'Content-Type': FORM },
       { 'Content-Type': FORM, 'X-Kite-Version': '2' },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const { res, json } = await kiteExchange(headers);
       expect(res.status).toBe(400);
       expect(json['error_type']).toBe('InputException');
