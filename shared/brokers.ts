@@ -41,6 +41,13 @@ export interface BrokerInfo {
   readonly defaultEnvKey: string;
   /** Default redirect URI suggested in the setup guide. */
   readonly suggestedRedirectUri: string;
+  /**
+   * The scheme this broker's app registration requires for redirect URIs. Absent (Upstox, Kite,
+   * FYERS): `http` on a loopback host (127.0.0.1, [::1], localhost), which the login window catches
+   * before anything loads. `'https'` for a broker that insists on it (Angel One, later): https on any
+   * host is then accepted, and http refused. Checked by redirectUriProblem() (domain.ts).
+   */
+  readonly redirectScheme?: 'https';
 }
 
 export const BROKERS: Readonly<Record<BrokerId, BrokerInfo>> = {

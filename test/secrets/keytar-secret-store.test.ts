@@ -40,13 +40,14 @@ describe.skipIf(!keyringAvailable)('keytar SecretStore on a real Secret Service'
   });
 
   it('stores each kind under service + "<accountId>/<kind>", and reads it back', async () => {
-    const values = {
+    const values: Record<string, string> = {
+      ...Object.fromEntries(SECRET_KINDS.map((kind) => [kind, `${kind}-value-1`])),
       'api-secret': 'api-secret-value-1',
       'access-token': 'eyJhbGciOiJIUzI1NiJ9.payload.sig',
       'refresh-token': 'refresh-token-value',
       pin: '4321',
-    } as const;
-    for (const kind of SECRET_KINDS) await store.set('main', kind, values[kind]);
+    };
+    for (const kind of SECRET_KINDS) await store.set('main', kind, values[kind]!);
     for (const kind of SECRET_KINDS) {
       expect(await store.get('main', kind)).toBe(values[kind]);
       expect(secretTool(`main/${kind}`)).toBe(values[kind]);
@@ -92,9 +93,9 @@ describe.skipIf(!keyringAvailable)('keytar SecretStore on a real Secret Service'
         'api-secret',
         high,
         4,
-        /Copy it again from the broker and enter it again; nothing was stored/,
+        /Enter it again, copied afresh from where you keep it; nothing was stored/,
       ],
-      ['pin', low, 4, /Copy it again from the broker/],
+      ['pin', low, 4, /Enter it again/],
       ['access-token', `${'x'.repeat(20)}\uDFFF\uD800`, 21, /damaged on the way; log in again/],
     ] as const;
     for (const [kind, value, position, fix] of cases) {

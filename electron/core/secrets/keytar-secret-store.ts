@@ -47,9 +47,9 @@ export interface KeytarSecretStoreOptions {
 
 /** What to do about a refused value, by where such a value comes from. */
 function fixFor(kind: SecretKind): string {
-  return kind === 'api-secret' || kind === 'pin'
-    ? 'Copy it again from the broker and enter it again; nothing was stored.'
-    : "The broker's answer was damaged on the way; log in again. The keychain still holds the previous one.";
+  return kind === 'access-token' || kind === 'refresh-token'
+    ? "The broker's answer was damaged on the way; log in again. The keychain still holds the previous one."
+    : 'Enter it again, copied afresh from where you keep it; nothing was stored.';
 }
 
 function isKeytar(value: unknown): value is KeytarLike {

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { accountConfigSchema, preferencesSchema, type Preferences } from '../../../shared/domain';
 import type { TokenMeta } from '../ports';
+import { accountProblems } from './platform-path';
 
 export const CURRENT_SCHEMA_VERSION = 1;
 
@@ -51,6 +52,14 @@ export const settingsDocumentSchema = z
   .superRefine((doc, ctx) => {
     const seen = new Set<string>();
     doc.accounts.forEach((account, i) => {
+      // The running platform's rules for local paths, the broker's for the redirect URI.
+      for (const problem of accountProblems(account, process.platform, { beyondForm: true })) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accounts', i, ...problem.path],
+          message: problem.message,
+        });
+      }
       if (seen.has(account.id)) {
         ctx.addIssue({
           code: 'custom',

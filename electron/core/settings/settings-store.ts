@@ -29,7 +29,8 @@ import {
   type SettingsStore,
   type TokenMeta,
 } from '../ports';
-import { describeIssues, invalidSettingsError } from './settings-errors';
+import { describeIssues, fieldName, invalidSettingsError } from './settings-errors';
+import { accountProblems } from './platform-path';
 import { migrate, NewerSettingsError, SettingsShapeError, type MovedSecret } from './migrations';
 import type { SettingsBackend } from './settings-backend';
 import { parseSettings, serializeSettings } from './settings-backend';
@@ -279,6 +280,16 @@ export function createSettingsStore(options: SettingsStoreOptions): FileSettings
       serial(async () => {
         const parsed = accountConfigSchema.safeParse(account);
         if (!parsed.success) throw configError('The account was not saved', parsed.error, account);
+        const [problem, ...more] = accountProblems(parsed.data);
+        if (problem) {
+          const also = more.length
+            ? ` (and ${more.length} more problem${more.length > 1 ? 's' : ''})`
+            : '';
+          throw new TokenTrayError(
+            'config',
+            `The account was not saved: ${fieldName(problem.path, parsed.data)}: ${problem.message}${also}.`,
+          );
+        }
         const doc = await readDocument();
         const i = doc.accounts.findIndex((a) => a.id === parsed.data.id);
         const accounts = [...doc.accounts];
