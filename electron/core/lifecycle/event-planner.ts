@@ -23,6 +23,8 @@ export interface PlannerAccount {
   readonly revoked: boolean;
   /** FYERS refresh token's expiry, when one is stored. */
   readonly refreshExpiresAt: Date | null;
+  /** An automatic renewal the rate limit deferred (renewal-limiter.ts) is not planned before this. */
+  readonly autoRefreshNotBefore?: Date | null;
 }
 
 /** How long after a daily cutoff the silent refresh runs (the new token then lives a full day). */
@@ -50,15 +52,20 @@ export function canAutoRefresh(account: PlannerAccount, at: Date): boolean {
 /** When the silent refresh of an auto-refreshing account should run, if it should. */
 export function autoRefreshAt(account: PlannerAccount, now: Date): Date | undefined {
   const exp = account.expiresAt;
+  let when: Date;
   if (!exp || account.revoked) {
     // A rejected or missing access token with a live refresh token: renew as soon as we can.
-    return canAutoRefresh(account, now) && account.revoked ? now : undefined;
+    if (!account.revoked) return undefined;
+    when = now;
+  } else {
+    const early = new Date(exp.getTime() - REFRESH_BEFORE_EXPIRY_MS);
+    const at = renewalHelpsAt(account, early, exp)
+      ? early
+      : new Date(exp.getTime() + REFRESH_AFTER_CUTOFF_MS);
+    when = at.getTime() < now.getTime() ? now : at;
   }
-  const early = new Date(exp.getTime() - REFRESH_BEFORE_EXPIRY_MS);
-  const at = renewalHelpsAt(account, early, exp)
-    ? early
-    : new Date(exp.getTime() + REFRESH_AFTER_CUTOFF_MS);
-  const when = at.getTime() < now.getTime() ? now : at;
+  const notBefore = account.autoRefreshNotBefore;
+  if (notBefore && notBefore.getTime() > when.getTime()) when = notBefore;
   return canAutoRefresh(account, when) ? when : undefined;
 }
 
@@ -106,8 +113,12 @@ export function planAccountEvents(
 
   const refreshAt = autoRefreshAt(account, now);
   if (refreshAt) {
+    // A deferred attempt is a new event: the attempt the limit refused has fired already.
+    const deferred = account.autoRefreshNotBefore
+      ? `:deferred-${account.autoRefreshNotBefore.toISOString()}`
+      : '';
     events.push({
-      key: `${id}:auto-refresh:${expKey}`,
+      key: `${id}:auto-refresh:${expKey}${deferred}`,
       accountId: id,
       kind: 'auto-refresh',
       at: refreshAt,

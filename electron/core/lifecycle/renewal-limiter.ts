@@ -5,8 +5,9 @@
  * long before the broker stops it for us.
  *
  * - At most `maxPerHour` automatic attempts in any rolling hour, successful or not.
- * - After consecutive failures, exponential backoff: `firstBackoffMs`, doubled per further failure,
- *   at most `maxBackoffMs`. A success resets the backoff (not the hourly count).
+ * - Exponential backoff after a streak of attempts that failed or came within `rapidMs` of the one
+ *   before (a renewal that is due again at once is as suspect as a failure): `firstBackoffMs`,
+ *   doubled per further one, at most `maxBackoffMs`. An unhurried success ends the streak.
  *
  * Manual renewals (the user clicks Refresh or Log in) are not limited: the user is watching.
  */
@@ -15,12 +16,14 @@ export interface RenewalLimits {
   readonly maxPerHour: number;
   readonly firstBackoffMs: number;
   readonly maxBackoffMs: number;
+  readonly rapidMs: number;
 }
 
 export const AUTO_RENEWAL_LIMITS: RenewalLimits = {
   maxPerHour: 4,
   firstBackoffMs: 2 * 60_000,
   maxBackoffMs: 60 * 60_000,
+  rapidMs: 10 * 60_000,
 };
 
 const HOUR = 3_600_000;
@@ -28,8 +31,11 @@ const HOUR = 3_600_000;
 interface AccountRecord {
   /** Start instants (ms) of automatic attempts in the last hour. */
   attempts: number[];
-  failures: number;
-  lastFailureAt: number;
+  /** Failed or rapid attempts in a row. */
+  streak: number;
+  lastStartAt: number;
+  /** The current attempt came within rapidMs of the one before. */
+  rapid: boolean;
 }
 
 export class RenewalLimiter {
@@ -40,7 +46,7 @@ export class RenewalLimiter {
   private record(accountId: string): AccountRecord {
     let r = this.accounts.get(accountId);
     if (!r) {
-      r = { attempts: [], failures: 0, lastFailureAt: 0 };
+      r = { attempts: [], streak: 0, lastStartAt: Number.NEGATIVE_INFINITY, rapid: false };
       this.accounts.set(accountId, r);
     }
     return r;
@@ -56,29 +62,35 @@ export class RenewalLimiter {
     if (r.attempts.length >= this.limits.maxPerHour) {
       until = (r.attempts[r.attempts.length - this.limits.maxPerHour] ?? t) + HOUR;
     }
-    if (r.failures > 0) {
+    if (r.streak > 0) {
       const backoff = Math.min(
         this.limits.maxBackoffMs,
-        this.limits.firstBackoffMs * 2 ** Math.min(r.failures - 1, 30),
+        this.limits.firstBackoffMs * 2 ** Math.min(r.streak - 1, 30),
       );
-      until = Math.max(until, r.lastFailureAt + backoff);
+      until = Math.max(until, r.lastStartAt + backoff);
     }
     return until > t ? new Date(until) : null;
   }
 
   /** An automatic attempt starts now. */
   started(accountId: string, now: Date): void {
-    this.record(accountId).attempts.push(now.getTime());
+    const r = this.record(accountId);
+    const t = now.getTime();
+    r.rapid = t - r.lastStartAt < this.limits.rapidMs;
+    if (r.rapid) r.streak += 1;
+    r.lastStartAt = t;
+    r.attempts.push(t);
   }
 
   succeeded(accountId: string): void {
-    this.record(accountId).failures = 0;
+    const r = this.record(accountId);
+    if (!r.rapid) r.streak = 0;
   }
 
-  failed(accountId: string, now: Date): void {
+  failed(accountId: string): void {
     const r = this.record(accountId);
-    r.failures += 1;
-    r.lastFailureAt = now.getTime();
+    // A rapid attempt already counted; a failure counts once.
+    if (!r.rapid) r.streak += 1;
   }
 
   forget(accountId: string): void {

@@ -17,7 +17,6 @@ import {
   type AccountInput,
   type AccountView,
   type ActivityEntry,
-  type LoginQueue,
   type Preferences,
   type Snapshot,
 } from '../../../shared/domain';
@@ -80,6 +79,8 @@ interface AccountRuntime {
   hasPin: boolean;
   /** The access token in memory, so a keychain hiccup does not stop exports or copying. */
   accessToken: string | null;
+  /** An automatic renewal the limiter refused waits until then (the planner re-plans it). */
+  renewalDeferredUntil: Date | null;
   /** Tokens issued and in use that the keychain has not taken yet (retried; never on disk). */
   pendingSave: PendingSave | null;
   /** Keychain writes of this account's tokens, one at a time, in order: an older never lands last. */
@@ -117,8 +118,6 @@ export class TokenService {
   private notificationsPausedUntil: string | null = null;
   readonly activity: ActivityLog;
   private readonly localZone: string;
-  /** "Log in all" progress (the app's login queue owns it); null when none runs. */
-  private loginQueue: LoginQueue | null = null;
   private readonly limiter: RenewalLimiter;
 
   constructor(private readonly deps: TokenServiceDeps) {
@@ -157,7 +156,6 @@ export class TokenService {
       notificationsPausedUntil: this.notificationsPausedUntil,
     });
   }
-      ...(this.loginQueue ? { loginQueue: this.loginQueue } : {}),
 
   statusOf(accountId: string): TokenStatus {
     const a = this.require(accountId);
@@ -179,6 +177,7 @@ export class TokenService {
       expiresAt: a.meta ? new Date(a.meta.expiresAt) : null,
       revoked: a.meta?.revoked ?? false,
       refreshExpiresAt: a.meta?.refreshExpiresAt ? new Date(a.meta.refreshExpiresAt) : null,
+      autoRefreshNotBefore: a.renewalDeferredUntil,
     }));
   }
 
@@ -222,13 +221,6 @@ export class TokenService {
   async savePreferences(preferences: Preferences): Promise<void> {
     await this.deps.settings.savePreferences(preferences);
     this.preferences = preferences;
-  /** Records "Log in all" progress so the dashboard and tray show it in the same snapshot. */
-  setLoginQueue(queue: LoginQueue | null): void {
-    if (JSON.stringify(queue) === JSON.stringify(this.loginQueue)) return;
-    this.loginQueue = queue;
-    this.publish(true);
-  }
-
     this.note(null, 'info', 'Settings saved');
     this.publish(true);
   }
@@ -363,7 +355,7 @@ export class TokenService {
       if (options.silent) {
         // The broker renewed it; only the keychain lagged: not a failed renewal to back off from.
         if (err instanceof KeychainSaveError) this.limiter.succeeded(accountId);
-        else this.limiter.failed(accountId, this.deps.clock.now());
+        else if (!(err instanceof RenewalPausedError)) this.limiter.failed(accountId);
       }
       // A token in use but not yet in the keychain is no failed refresh (the error says what it is).
       if (err.kind !== 'busy' && !(err instanceof KeychainSaveError)) {
@@ -540,9 +532,12 @@ export class TokenService {
     const now = this.deps.clock.now();
     const until = this.limiter.blockedUntil(accountId, now);
     if (!until) {
+      a.renewalDeferredUntil = null;
       this.limiter.started(accountId, now);
       return;
     }
+    // The planner plans the attempt again for then, once (its key names the instant).
+    a.renewalDeferredUntil = until;
     const when = describeInstant(until, this.localZone).ist;
     const message = `Automatic renewal of "${a.config.label}" is paused until ${when} after repeated attempts (brokers block accounts that call too often). Your current token and files are unchanged; click Refresh or Log in to try now.`;
     if (a.lastError?.message !== message) {
@@ -877,6 +872,7 @@ function newRuntime(
     accessToken: null,
     pendingSave: null,
     keychainQueue: Promise.resolve(),
+    renewalDeferredUntil: null,
   };
 }
 
