@@ -11,16 +11,27 @@
  *   Notification "close()").
  * - Where the system has no notification service (`Notification.isSupported()` false, e.g. a Linux
  *   session without a notification daemon) it logs once and does nothing: the tray and dashboard
- *   still show everything.
+ *   still show everything, and `availability()` tells main to put a banner in the dashboard.
+ * - macOS delivers through UNUserNotificationCenter, which drops every notification of an unsigned
+ *   app without a word (only a log line): main passes `deliverable: false` for such a build, and the
+ *   port then behaves as unsupported.
+ * - The id becomes Windows' toast tag, which allows 64 characters (core/app/desktop.ts).
+ * - `failed` is emitted on macOS and Windows only (electron.d.ts), so it is listened to only there.
  */
 import { Notification } from 'electron';
 import type { DesktopNotification, NotificationPort } from '../core/app/app-ports';
+import { notificationTag } from '../core/app/desktop';
 import type { Logger } from '../core/ports';
+
+export type NotificationAvailability = 'ok' | 'unsupported' | 'unsigned';
 
 export interface ElectronNotificationsOptions {
   readonly logger: Logger;
   /** Icon shown beside the text (Linux, Windows). */
   readonly icon?: string;
+  readonly platform?: NodeJS.Platform;
+  /** False for an unsigned macOS build: macOS would drop every notification silently. */
+  readonly deliverable?: boolean;
 }
 
 export interface ElectronNotifications extends NotificationPort {
@@ -28,13 +39,21 @@ export interface ElectronNotifications extends NotificationPort {
   readonly size: number;
   /** Closes every notification (app quit). */
   closeAll(): void;
+  /** Whether notifications can reach the user here; anything but 'ok' deserves a dashboard banner. */
+  availability(): NotificationAvailability;
 }
 
 export function createElectronNotifications(
   options: ElectronNotificationsOptions,
 ): ElectronNotifications {
+  const platform = options.platform ?? process.platform;
   const shown = new Map<string, Notification>();
   let warnedUnsupported = false;
+
+  const availability = (): NotificationAvailability => {
+    if (options.deliverable === false) return 'unsigned';
+    return Notification.isSupported() ? 'ok' : 'unsupported';
+  };
 
   function drop(id: string): void {
     const old = shown.get(id);
@@ -48,12 +67,16 @@ export function createElectronNotifications(
     get size() {
       return shown.size;
     },
+    availability,
     show(notification: DesktopNotification, onClick: () => void): void {
-      if (!Notification.isSupported()) {
+      const state = availability();
+      if (state !== 'ok') {
         if (!warnedUnsupported) {
           warnedUnsupported = true;
           options.logger.warn(
-            'notifications: this system has no notification service; alerts show in the tray only',
+            state === 'unsigned'
+              ? 'notifications: macOS drops notifications of an unsigned build; alerts show in the tray and dashboard only'
+              : 'notifications: this system has no notification service; alerts show in the tray and dashboard only',
           );
         }
         return;
@@ -61,7 +84,7 @@ export function createElectronNotifications(
       drop(notification.id);
       const critical = notification.urgency === 'critical';
       const n = new Notification({
-        id: notification.id,
+        id: notificationTag(notification.id),
         title: notification.title,
         body: notification.body,
         silent: !critical,
@@ -74,10 +97,12 @@ export function createElectronNotifications(
         if (shown.get(notification.id) === n) shown.delete(notification.id);
         onClick();
       });
-      n.on('failed', (_event, error) => {
-        options.logger.warn('notifications: the system refused a notification', { error });
-        if (shown.get(notification.id) === n) shown.delete(notification.id);
-      });
+      if (platform === 'darwin' || platform === 'win32') {
+        n.on('failed', (_event, error) => {
+          options.logger.warn('notifications: the system refused a notification', { error });
+          if (shown.get(notification.id) === n) shown.delete(notification.id);
+        });
+      }
       shown.set(notification.id, n);
       n.show();
     },

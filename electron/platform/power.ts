@@ -6,6 +6,10 @@
  *   monotonic one every 15 s and reports a jump (manual time change, NTP step, VM restore). After a
  *   resume it is re-based, so one wake-up is not reported twice.
  * - `shutdown` (Linux, macOS) lets the app stop cleanly before the OS kills it.
+ * - Platform-only events are listened to only where Electron emits them (electron.d.ts):
+ *   `unlock-screen` is macOS/Windows only — on Linux a locked screen without suspend keeps the timers
+ *   running, and a suspend is caught by `resume` and the clock-jump detector; `shutdown` is
+ *   Linux/macOS only (Windows ends the app through its session-end handling).
  */
 import { powerMonitor } from 'electron';
 import { performance } from 'node:perf_hooks';
@@ -17,7 +21,10 @@ export function watchPower(
   onEvent: (event: PowerEvent) => void,
   logger: Logger,
   onShutdown?: () => void,
+  platform: NodeJS.Platform = process.platform,
 ): () => void {
+  const hasUnlock = platform === 'darwin' || platform === 'win32';
+  const hasShutdown = platform === 'linux' || platform === 'darwin';
   const detector = new ClockJumpDetector({
     wallNow: () => Date.now(),
     monotonicNow: () => performance.now(),
@@ -46,15 +53,15 @@ export function watchPower(
 
   powerMonitor.on('suspend', onSuspend);
   powerMonitor.on('resume', onResume);
-  powerMonitor.on('unlock-screen', onUnlock);
-  powerMonitor.on('shutdown', onPowerShutdown);
+  if (hasUnlock) powerMonitor.on('unlock-screen', onUnlock);
+  if (hasShutdown) powerMonitor.on('shutdown', onPowerShutdown);
   detector.start();
 
   return () => {
     detector.stop();
     powerMonitor.removeListener('suspend', onSuspend);
     powerMonitor.removeListener('resume', onResume);
-    powerMonitor.removeListener('unlock-screen', onUnlock);
-    powerMonitor.removeListener('shutdown', onPowerShutdown);
+    if (hasUnlock) powerMonitor.removeListener('unlock-screen', onUnlock);
+    if (hasShutdown) powerMonitor.removeListener('shutdown', onPowerShutdown);
   };
 }

@@ -8,15 +8,26 @@
  * - Linux (AppIndicator): the `click` event is not emitted and menu items changed after
  *   `setContextMenu` are not picked up (electron/electron#1473), so every render builds a fresh Menu
  *   and sets it again. Identical models are skipped, so an open menu is not rebuilt for nothing.
- * - Windows: a left click opens the dashboard, as users expect from tray icons there.
- * - The icon set follows the panel's colour (`nativeTheme.shouldUseDarkColors`, re-rendered on
- *   `updated`); macOS's "nothing to show" icon is a template image (resource-paths.ts).
+ * - A left click opens the dashboard on Windows and on Linux desktops that deliver it (KDE); GNOME's
+ *   AppIndicator extension opens the menu instead (core/app/desktop.ts trayClickOpensDashboard).
+ * - Windows cuts tooltips at 128 characters: core/app/desktop.ts fitTrayTooltip keeps whole lines.
+ * - The icon set follows the panel's colour, not the app theme (core/app/desktop.ts trayPanelTheme:
+ *   `shouldUseDarkColorsForSystemIntegratedUI` on macOS/Windows), re-rendered on `updated`; macOS's
+ *   "nothing to show" icon is a template image (resource-paths.ts).
+ * - From its creation the tray has a menu with Open dashboard and Quit, and `renderStartFailure`
+ *   keeps one (with Open log folder) when the app could not start: Quit is never out of reach.
  */
 import { Menu, Tray, nativeImage, nativeTheme, type NativeImage } from 'electron';
 import { join } from 'node:path';
 import type { TrayAction, TrayIconStatus, TrayModel, TrayPort } from '../core/app/app-ports';
 import type { Logger } from '../core/ports';
 import { trayIconFile, type PanelTheme } from '../core/app/resource-paths';
+import {
+  fitTrayTooltip,
+  trayClickOpensDashboard,
+  trayPanelTheme,
+  trayShowsTitle,
+} from '../core/app/desktop';
 import { trayMenuTemplate } from './tray-menu';
 
 export interface ElectronTrayOptions {
@@ -25,9 +36,15 @@ export interface ElectronTrayOptions {
   readonly onAction: (action: TrayAction) => void;
   readonly logger: Logger;
   readonly platform?: NodeJS.Platform;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Help → Open log folder, offered in the menu when the app could not start. */
+  readonly openLogFolder?: () => void;
+  readonly quit?: () => void;
 }
 
 export interface ElectronTray extends TrayPort {
+  /** The app did not start: a menu that says so, with Open dashboard, Open log folder and Quit. */
+  renderStartFailure(message: string): void;
   destroy(): void;
 }
 
@@ -35,7 +52,19 @@ export function createElectronTray(options: ElectronTrayOptions): ElectronTray {
   const platform = options.platform ?? process.platform;
   const images = new Map<string, NativeImage>();
 
-  const theme = (): PanelTheme => (nativeTheme.shouldUseDarkColors ? 'dark' : 'light');
+  const env = options.env ?? process.env;
+  const theme = (): PanelTheme =>
+    trayPanelTheme(platform, env, {
+      shouldUseDarkColors: nativeTheme.shouldUseDarkColors,
+      // Read only where Electron has it (macOS, Windows).
+      ...(platform === 'darwin' || platform === 'win32'
+        ? {
+            shouldUseDarkColorsForSystemIntegratedUI:
+              nativeTheme.shouldUseDarkColorsForSystemIntegratedUI,
+          }
+        : {}),
+    });
+  const quit = () => (options.quit ? options.quit() : options.onAction({ kind: 'quit' }));
 
   function image(status: TrayIconStatus): NativeImage {
     const file = trayIconFile(status, theme(), platform);
@@ -54,9 +83,21 @@ export function createElectronTray(options: ElectronTrayOptions): ElectronTray {
 
   const tray = new Tray(image('none'));
   tray.setToolTip('TokenTray');
-  if (platform === 'win32') {
+  if (trayClickOpensDashboard(platform)) {
     tray.on('click', () => options.onAction({ kind: 'open-dashboard' }));
   }
+  // Until the first model arrives (or if it never does), the menu still opens the dashboard and quits.
+  tray.setContextMenu(
+    Menu.buildFromTemplate([
+      {
+        id: 'open-dashboard',
+        label: 'Open dashboard',
+        click: () => options.onAction({ kind: 'open-dashboard' }),
+      },
+      { type: 'separator' },
+      { id: 'quit', label: 'Quit TokenTray', click: quit },
+    ]),
+  );
 
   let last: TrayModel | null = null;
   let lastKey = '';
@@ -71,8 +112,8 @@ export function createElectronTray(options: ElectronTrayOptions): ElectronTray {
     if (key === lastKey || tray.isDestroyed()) return;
     lastKey = key;
     tray.setImage(image(model.icon));
-    tray.setToolTip(model.tooltip);
-    if (platform === 'darwin') tray.setTitle(model.title);
+    tray.setToolTip(fitTrayTooltip(platform, model.tooltip));
+    if (trayShowsTitle(platform)) tray.setTitle(model.title);
     tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(model, act, image)));
   }
 
@@ -81,8 +122,31 @@ export function createElectronTray(options: ElectronTrayOptions): ElectronTray {
   };
   nativeTheme.on('updated', onThemeChange);
 
+  function renderStartFailure(message: string): void {
+    if (tray.isDestroyed()) return;
+    lastKey = '';
+    tray.setImage(image('expired'));
+    tray.setToolTip(fitTrayTooltip(platform, `TokenTray could not start: ${message}`));
+    tray.setContextMenu(
+      Menu.buildFromTemplate([
+        { id: 'start-failed', label: 'TokenTray could not start', enabled: false },
+        {
+          id: 'open-dashboard',
+          label: 'Open dashboard',
+          click: () => options.onAction({ kind: 'open-dashboard' }),
+        },
+        ...(options.openLogFolder
+          ? [{ id: 'open-log-folder', label: 'Open log folder', click: options.openLogFolder }]
+          : []),
+        { type: 'separator' as const },
+        { id: 'quit', label: 'Quit TokenTray', click: quit },
+      ]),
+    );
+  }
+
   return {
     render,
+    renderStartFailure,
     destroy: () => {
       nativeTheme.removeListener('updated', onThemeChange);
       if (!tray.isDestroyed()) tray.destroy();

@@ -9,9 +9,53 @@
  * then drive the adapters by emitting the events Electron would emit, and read what the adapters did
  * from `fake`. Only what the adapters use is modelled; anything else is absent on purpose, so an
  * adapter that starts using a new API fails here first.
+ *
+ * Held to Electron 45's own declarations (electron-api.ts reads electron.d.ts):
+ * - listening for (or emitting) an event the Electron class does not declare throws — a misspelt
+ *   `tray.on('clik')` type-checks against Electron's types (they extend EventEmitter), but fails here;
+ * - an event or member declared for other platforms only throws on the emulated `fake.platform`
+ *   (`Tray.setTitle` is macOS-only, `unlock-screen` never fires on Linux);
+ * - what Electron forbids before `ready` throws until `app.whenReady()` resolved (windows, trays,
+ *   notifications, sessions, powerMonitor, protocol.handle, net.fetch), and
+ *   `protocol.registerSchemesAsPrivileged` throws after it;
+ * - the compile-time checks at the end keep every fake member a real member of its Electron class.
  */
+import type * as Electron from 'electron';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
+import { assertDeclaredEvent, assertPlatformMember, type ApiName } from './electron-api';
+
+/** Makes `emitter` refuse events its Electron class does not declare for the emulated platform. */
+function declaredEventsOnly<T extends EventEmitter>(emitter: T, api: ApiName): T {
+  for (const method of [
+    'on',
+    'once',
+    'addListener',
+    'prependListener',
+    'prependOnceListener',
+    'emit',
+  ] as const) {
+    const original = emitter[method].bind(emitter) as (...args: unknown[]) => unknown;
+    Object.defineProperty(emitter, method, {
+      value: (event: string | symbol, ...rest: unknown[]) => {
+        assertDeclaredEvent(api, event, fake.platform);
+        return original(event, ...rest);
+      },
+      configurable: true,
+      writable: true,
+    });
+  }
+  return emitter;
+}
+
+/** Throws like Electron does when a module that needs `ready` is used before it. */
+function requireReady(what: string): void {
+  if (!fake.app.ready) {
+    throw new Error(
+      `${what} cannot be used before the app is ready (Electron: wait for app.whenReady())`,
+    );
+  }
+}
 
 /** What Electron passes to will-navigate / will-redirect / will-frame-navigate listeners. */
 export interface FakeNavigationEvent {
@@ -85,9 +129,15 @@ export class FakeProtocol {
   readonly handlers = new Map<string, (request: Request) => Promise<Response> | Response>();
   privileged: unknown[] = [];
   handle(scheme: string, handler: (request: Request) => Promise<Response> | Response): void {
+    requireReady('protocol.handle');
     this.handlers.set(scheme, handler);
   }
   registerSchemesAsPrivileged(schemes: unknown[]): void {
+    if (fake.app.ready) {
+      throw new Error(
+        'protocol.registerSchemesAsPrivileged can only be used before the app is ready',
+      );
+    }
     this.privileged.push(...schemes);
   }
 }
@@ -115,6 +165,7 @@ export class FakeSession extends EventEmitter {
   storageCleared = 0;
   constructor(readonly partition: string) {
     super();
+    declaredEventsOnly(this, 'Session');
   }
   setPermissionRequestHandler(h: FakeSession['permissionRequestHandler']): void {
     this.permissionRequestHandler = h;
@@ -159,6 +210,7 @@ export class FakeWebContents extends EventEmitter {
   reloads = 0;
   constructor(readonly session: FakeSession) {
     super();
+    declaredEventsOnly(this, 'WebContents');
   }
   setWindowOpenHandler(handler: WindowOpenHandler): void {
     this.windowOpenHandler = handler;
@@ -207,6 +259,8 @@ export class FakeBrowserWindow extends EventEmitter {
   focused = 0;
   constructor(readonly options: FakeBrowserWindowOptions = {}) {
     super();
+    requireReady('new BrowserWindow()');
+    declaredEventsOnly(this, 'BrowserWindow');
     const partition = options.webPreferences?.partition;
     const session =
       typeof partition === 'string' ? fake.session.fromPartition(partition) : fake.defaultSession;
@@ -281,6 +335,8 @@ export class FakeTray extends EventEmitter {
   destroyed = false;
   constructor(image: FakeNativeImage) {
     super();
+    requireReady('new Tray()');
+    declaredEventsOnly(this, 'Tray');
     this.image = image;
     FakeTray.instances.push(this);
   }
@@ -291,6 +347,7 @@ export class FakeTray extends EventEmitter {
     this.tooltip = text;
   }
   setTitle(title: string): void {
+    assertPlatformMember('Tray', 'setTitle', fake.platform);
     this.title = title;
   }
   setContextMenu(menu: { template: unknown[] }): void {
@@ -315,6 +372,8 @@ export class FakeNotification extends EventEmitter {
   closed = 0;
   constructor(readonly options: Record<string, unknown>) {
     super();
+    requireReady('new Notification()');
+    declaredEventsOnly(this, 'Notification');
     FakeNotification.instances.push(this);
   }
   show(): void {
@@ -327,21 +386,24 @@ export class FakeNotification extends EventEmitter {
 
 type IpcHandler = (event: unknown, ...args: unknown[]) => unknown;
 
-function createFake() {
+export interface FakeOptions {
+  /** The emulated platform: platform-only events and members are checked against it. */
+  readonly platform?: NodeJS.Platform;
+  /** Whether app.whenReady() has resolved already (adapter tests); main's wiring starts false. */
+  readonly ready?: boolean;
+}
+
+function createFake(options: FakeOptions = {}) {
   const sessions = new Map<string, FakeSession>();
   const defaultSession = new FakeSession('');
   const ipcHandlers = new Map<string, IpcHandler>();
   const paths: Record<string, string> = {};
-  const app = Object.assign(new EventEmitter(), {
+  const app = Object.assign(declaredEventsOnly(new EventEmitter(), 'App'), {
+    ready: options.ready ?? true,
     isPackaged: false,
     paths,
     appPath: '/app',
-    dock: {
-      hidden: 0,
-      shown: 0,
-      hide: () => void app.dock.hidden++,
-      show: () => Promise.resolve(void app.dock.shown++),
-    },
+    dockCalls: { hidden: 0, shown: 0 },
     loginItems: [] as unknown[],
     wasOpenedAtLogin: false,
     quits: 0,
@@ -350,8 +412,15 @@ function createFake() {
     getPath: (name: string) => app.paths[name] ?? `/fake/${name}`,
     getVersion: () => '0.0.0-test',
     requestSingleInstanceLock: () => app.singleInstance,
-    whenReady: () => Promise.resolve(),
-    setAppUserModelId: (id: string) => void (app.userModelId = id),
+    whenReady: () =>
+      Promise.resolve().then(() => {
+        app.ready = true;
+      }),
+    isReady: () => app.ready,
+    setAppUserModelId: (id: string) => {
+      assertPlatformMember('App', 'setAppUserModelId', fake.platform);
+      app.userModelId = id;
+    },
     /** Like Electron: quitting emits before-quit. */
     quit: () => {
       app.quits += 1;
@@ -361,10 +430,33 @@ function createFake() {
       throw new Error(`app.exit(${code})`);
     },
     getAppPath: () => app.appPath,
-    setLoginItemSettings: (settings: unknown) => void app.loginItems.push(settings),
-    getLoginItemSettings: () => ({ openAtLogin: false, wasOpenedAtLogin: app.wasOpenedAtLogin }),
+    loginItemStatus: 'not-registered',
+    setLoginItemSettings: (settings: unknown) => {
+      assertPlatformMember('App', 'setLoginItemSettings', fake.platform);
+      app.loginItems.push(settings);
+    },
+    getLoginItemSettings: () => ({
+      openAtLogin: app.loginItems.some(
+        (s) => typeof s === 'object' && s !== null && (s as { openAtLogin?: boolean }).openAtLogin,
+      ),
+      wasOpenedAtLogin: app.wasOpenedAtLogin,
+      status: app.loginItemStatus,
+    }),
+    applicationMenu: null,
+    logsPathsSet: 0,
+  });
+  // Electron: `app.dock` exists on macOS only (undefined elsewhere).
+  Object.defineProperty(app, 'dock', {
+    get: () =>
+      fake.platform === 'darwin'
+        ? {
+            hide: () => void app.dockCalls.hidden++,
+            show: () => Promise.resolve(void app.dockCalls.shown++),
+          }
+        : undefined,
   });
   return {
+    platform: options.platform ?? ('linux'),
     app,
     defaultSession,
     sessions,
@@ -385,8 +477,13 @@ function createFake() {
     exposed: new Map<string, unknown>(),
     invoked: [] as { channel: string; args: unknown[] }[],
     rendererListeners: new Map<string, unknown[]>(),
-    nativeTheme: Object.assign(new EventEmitter(), { shouldUseDarkColors: false }),
-    powerMonitor: new EventEmitter(),
+    nativeTheme: Object.assign(declaredEventsOnly(new EventEmitter(), 'NativeTheme'), {
+      shouldUseDarkColors: false,
+      panelDark: false,
+    }),
+    powerMonitor: declaredEventsOnly(new EventEmitter(), 'PowerMonitor'),
+    fetched: [] as string[],
+    fetchImpl: null as ((input: string, init?: RequestInit) => Promise<Response>) | null,
     session: {
       fromPartition(partition: string): FakeSession {
         let s = sessions.get(partition);
@@ -403,8 +500,8 @@ function createFake() {
 /** The recorded state; reset between tests with resetFake(). */
 export let fake = createFake();
 
-export function resetFake(): void {
-  fake = createFake();
+export function resetFake(options: FakeOptions = {}): void {
+  fake = createFake(options);
   FakeBrowserWindow.instances = [];
   FakeTray.instances = [];
   FakeNotification.instances = [];
@@ -438,26 +535,57 @@ export function electronModule(): Record<string, unknown> {
     BrowserWindow: FakeBrowserWindow,
     Tray: FakeTray,
     Notification: FakeNotification,
-    Menu: { buildFromTemplate: (template: unknown[]) => ({ template }) },
+    Menu: {
+      buildFromTemplate: (template: unknown[]) => ({ template }),
+      setApplicationMenu: (menu: unknown) => void (fake.app.applicationMenu = menu),
+    },
     nativeImage: { createFromPath: (path: string) => new FakeNativeImage(path) },
     get app() {
       return fake.app;
     },
     get session() {
       return {
-        fromPartition: (p: string) => fake.session.fromPartition(p),
+        fromPartition: (p: string) => {
+          requireReady('session.fromPartition');
+          return fake.session.fromPartition(p);
+        },
         get defaultSession() {
+          requireReady('session.defaultSession');
           return fake.defaultSession;
         },
       };
+    },
+    net: {
+      fetch: (input: string, init?: RequestInit) => {
+        requireReady('net.fetch');
+        fake.fetched.push(input);
+        return fake.fetchImpl
+          ? fake.fetchImpl(input, init)
+          : Promise.reject(new Error('fake net.fetch: no fetchImpl set'));
+      },
     },
     get protocol() {
       return fake.protocol;
     },
     get nativeTheme() {
-      return fake.nativeTheme;
+      const theme = fake.nativeTheme;
+      // darwin/win32 only (electron.d.ts); reading it elsewhere is an adapter bug.
+      if (!Object.getOwnPropertyDescriptor(theme, 'shouldUseDarkColorsForSystemIntegratedUI')) {
+        Object.defineProperty(theme, 'shouldUseDarkColorsForSystemIntegratedUI', {
+          get: () => {
+            assertPlatformMember(
+              'NativeTheme',
+              'shouldUseDarkColorsForSystemIntegratedUI',
+              fake.platform,
+            );
+            return theme.panelDark;
+          },
+        });
+      }
+      return theme;
     },
     get powerMonitor() {
+      requireReady('powerMonitor');
       return fake.powerMonitor;
     },
     ipcMain: {
@@ -525,3 +653,47 @@ export function electronModule(): Record<string, unknown> {
   // Not spread: the getters must stay getters, so every access sees the current (reset) fake.
   return Object.defineProperty(mod, 'default', { value: mod, enumerable: true });
 }
+
+// Compile-time: every member of a fake is a member of the Electron class it stands for, apart from
+// the recorded state the tests read. A misspelt method (`setTooltip`) fails the type check.
+type ExtraMembers<F, E, Recorded extends PropertyKey> = Exclude<keyof F, keyof E | Recorded>;
+function onlyElectronMembers<T extends never>(): T | undefined {
+  return undefined;
+}
+onlyElectronMembers<
+  ExtraMembers<
+    FakeTray,
+    Electron.Tray,
+    'image' | 'tooltip' | 'title' | 'menu' | 'menusSet' | 'destroyed'
+  >
+>();
+onlyElectronMembers<
+  ExtraMembers<
+    FakeBrowserWindow,
+    Electron.BrowserWindow,
+    'options' | 'loaded' | 'destroyed' | 'visible' | 'minimized' | 'title' | 'focused'
+  >
+>();
+onlyElectronMembers<
+  ExtraMembers<
+    FakeWebContents,
+    Electron.WebContents,
+    'windowOpenHandler' | 'sent' | 'loading' | 'destroyed' | 'reloads' | 'navigate' | 'openWindow'
+  >
+>();
+onlyElectronMembers<
+  ExtraMembers<
+    FakeSession,
+    Electron.Session,
+    | 'permissionRequestHandler'
+    | 'permissionCheckHandler'
+    | 'devicePermissionHandler'
+    | 'storageCleared'
+    | 'partition'
+    | 'requestPermission'
+    | 'checkPermission'
+  >
+>();
+onlyElectronMembers<
+  ExtraMembers<FakeNotification, Electron.Notification, 'options' | 'shown' | 'closed'>
+>();

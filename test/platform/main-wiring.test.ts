@@ -26,7 +26,9 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  resetFake();
+  // As at a real start: nothing is ready until app.whenReady() resolves, so a call Electron forbids
+  // before `ready` fails here.
+  resetFake({ ready: false });
   // Not tempDir(): that one is removed after each test, and this folder lives for the whole file.
   dir = mkdtempSync(join(tmpdir(), 'tokentray-main-'));
   fake.app.appPath = repo;

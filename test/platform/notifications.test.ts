@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DesktopNotification } from '../../electron/core/app/app-ports';
 import type { Logger } from '../../electron/core/ports';
-import { FakeNotification, resetFake } from './fake-electron';
+import { FakeNotification, fake, resetFake } from './fake-electron';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule());
 
@@ -105,6 +105,34 @@ describe('notifications', () => {
     port.show({ ...expiring, id: 'other' }, () => undefined);
     expect(FakeNotification.instances).toHaveLength(0);
     expect(warnings).toHaveLength(1);
+  });
+
+  it('Windows: a long id becomes a toast tag of at most 64 characters; failures are heard', () => {
+    fake.platform = 'win32';
+    const port = createElectronNotifications({ logger, platform: 'win32' });
+    const id = `${'a'.repeat(63)}:refresh-token`;
+    port.show({ ...expiring, id }, () => undefined);
+    const [n] = FakeNotification.instances;
+    expect(String(n?.options.id).length).toBeLessThanOrEqual(64);
+    n?.emit('failed', {}, 'toast refused');
+    expect(warnings).toEqual(['notifications: the system refused a notification']);
+    expect(port.size).toBe(0);
+  });
+
+  it('Linux: does not listen for `failed`, which Electron emits on macOS and Windows only', () => {
+    const port = createElectronNotifications({ logger, platform: 'linux' });
+    port.show(expiring, () => undefined);
+    expect(FakeNotification.instances[0]?.listenerCount('failed')).toBe(0);
+    expect(port.availability()).toBe('ok');
+  });
+
+  it('an unsigned macOS build: nothing is handed to the OS (it would drop it), one warning, a banner is due', () => {
+    fake.platform = 'darwin';
+    const port = createElectronNotifications({ logger, platform: 'darwin', deliverable: false });
+    port.show(expiring, () => undefined);
+    expect(FakeNotification.instances).toHaveLength(0);
+    expect(port.availability()).toBe('unsigned');
+    expect(warnings.join('\n')).toMatch(/unsigned/);
   });
 
   it('closeAll on quit', () => {

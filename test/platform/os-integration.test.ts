@@ -104,7 +104,9 @@ describe('start at login', () => {
 
   it('Windows: a login item with --hidden; macOS: a plain login item', async () => {
     fake.app.isPackaged = true;
+    fake.platform = 'win32';
     await createStartAtLogin(silentLogger, 'win32').set(true);
+    fake.platform = 'darwin';
     await createStartAtLogin(silentLogger, 'darwin').set(false);
     expect(fake.app.loginItems).toEqual([
       { openAtLogin: true, args: ['--hidden'] },
@@ -128,6 +130,7 @@ describe('start at login', () => {
       expect(createStartAtLogin(silentLogger, 'linux').launchedHidden).toBe(true);
       process.argv = argv.filter((a) => a !== '--hidden');
       expect(createStartAtLogin(silentLogger, 'linux').launchedHidden).toBe(false);
+      fake.platform = 'darwin';
       fake.app.wasOpenedAtLogin = true;
       expect(createStartAtLogin(silentLogger, 'darwin').launchedHidden).toBe(true);
     } finally {
@@ -137,10 +140,25 @@ describe('start at login', () => {
 });
 
 describe('power', () => {
-  it('passes suspend, resume and unlock-screen on, and stops listening when asked', () => {
+  it('Linux: suspend, resume and shutdown; unlock-screen is never listened for (Electron emits it on macOS/Windows only)', () => {
     const events: string[] = [];
     const shutdown = vi.fn();
-    const stop = watchPower((e) => events.push(e), silentLogger, shutdown);
+    const stop = watchPower((e) => events.push(e), silentLogger, shutdown, 'linux');
+    expect(fake.powerMonitor.listenerCount('unlock-screen')).toBe(0);
+    fake.powerMonitor.emit('suspend');
+    fake.powerMonitor.emit('resume');
+    fake.powerMonitor.emit('shutdown');
+    expect(events).toEqual(['suspend', 'resume']);
+    expect(shutdown).toHaveBeenCalledTimes(1);
+    stop();
+    expect(fake.powerMonitor.listenerCount('shutdown')).toBe(0);
+  });
+
+  it('macOS: passes suspend, resume and unlock-screen on, and stops listening when asked', () => {
+    fake.platform = 'darwin';
+    const events: string[] = [];
+    const shutdown = vi.fn();
+    const stop = watchPower((e) => events.push(e), silentLogger, shutdown, 'darwin');
     fake.powerMonitor.emit('suspend');
     fake.powerMonitor.emit('resume');
     fake.powerMonitor.emit('unlock-screen');

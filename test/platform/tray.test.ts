@@ -54,6 +54,7 @@ const model: TrayModel = {
 };
 
 function setUp(platform: NodeJS.Platform = 'linux') {
+  fake.platform = platform;
   const actions: TrayAction[] = [];
   const tray = createElectronTray({
     trayIconsDir: ICONS,
@@ -209,25 +210,95 @@ describe('tray', () => {
 
   it('rebuilds the menu only when the model changes (Linux needs a fresh setContextMenu each time)', () => {
     const { tray, fakeTray } = setUp();
+    const initial = fakeTray.menusSet; // the start-up menu (Open dashboard, Quit)
     tray.render(model);
     tray.render({ ...model });
-    expect(fakeTray.menusSet).toBe(1);
+    expect(fakeTray.menusSet).toBe(initial + 1);
     tray.render({ ...model, title: '2h 4m' });
-    expect(fakeTray.menusSet).toBe(2);
+    expect(fakeTray.menusSet).toBe(initial + 2);
   });
 
-  it('Windows: a click on the icon opens the dashboard', () => {
-    const { fakeTray, actions } = setUp('win32');
-    fakeTray.emit('click');
-    expect(actions).toEqual([{ kind: 'open-dashboard' }]);
+  it('Windows and Linux (KDE): a click on the icon opens the dashboard; macOS leaves it to the menu', () => {
+    for (const platform of ['win32', 'linux'] as const) {
+      resetFake();
+      const { fakeTray, actions } = setUp(platform);
+      fakeTray.emit('click');
+      expect(actions, platform).toEqual([{ kind: 'open-dashboard' }]);
+    }
+    resetFake();
+    const { fakeTray } = setUp('darwin');
+    expect(fakeTray.listenerCount('click')).toBe(0);
+  });
+
+  it('has a menu with Quit from the start, before any model', () => {
+    const { fakeTray, actions } = setUp();
+    const template = (fakeTray.menu?.template ?? []) as Item[];
+    expect(template.map((i) => i.id)).toEqual(['open-dashboard', undefined, 'quit']);
+    template.find((i) => i.id === 'quit')?.click?.();
+    expect(actions).toEqual([{ kind: 'quit' }]);
+  });
+
+  it('when the app could not start, the menu says so and still offers the log folder and Quit', () => {
+    fake.platform = 'linux';
+    const openLogFolder = vi.fn();
+    const quit = vi.fn();
+    const tray = createElectronTray({
+      trayIconsDir: ICONS,
+      onAction: () => undefined,
+      logger: silentLogger,
+      platform: 'linux',
+      openLogFolder,
+      quit,
+    });
+    tray.renderStartFailure('the settings file is not valid JSON');
+    const fakeTray = FakeTray.instances[0];
+    const template = (fakeTray?.menu?.template ?? []) as Item[];
+    expect(template[0]).toMatchObject({ label: 'TokenTray could not start', enabled: false });
+    template.find((i) => i.id === 'open-log-folder')?.click?.();
+    template.find((i) => i.id === 'quit')?.click?.();
+    expect(openLogFolder).toHaveBeenCalledTimes(1);
+    expect(quit).toHaveBeenCalledTimes(1);
+    expect(fakeTray?.tooltip).toMatch(/could not start/);
+  });
+
+  it('Windows: a tooltip listing many accounts is cut to whole lines within 128 characters', () => {
+    const { tray, fakeTray } = setUp('win32');
+    const long = [
+      'TokenTray: 1 needs you',
+      ...Array.from({ length: 9 }, (_, i) => `Kite · account number ${i} — good until 06:00`),
+    ].join('\n');
+    tray.render({ ...model, tooltip: long });
+    expect(fakeTray.tooltip.length).toBeLessThanOrEqual(127);
+    expect(fakeTray.tooltip).toMatch(/more — open TokenTray$/);
+  });
+
+  it('Windows: the icon variant follows the taskbar, not the app theme', () => {
+    const { tray, fakeTray } = setUp('win32');
+    fake.nativeTheme.shouldUseDarkColors = false; // light app theme
+    fake.nativeTheme.panelDark = true; // dark taskbar
+    tray.render(model);
+    expect(fakeTray.image.path).toMatch(/-dark\.png$/);
+  });
+
+  it('Linux: never reads the macOS/Windows-only panel colour; GNOME’s top bar gets the dark variant', () => {
+    fake.platform = 'linux';
+    createElectronTray({
+      trayIconsDir: ICONS,
+      onAction: () => undefined,
+      logger: silentLogger,
+      platform: 'linux',
+      env: { XDG_CURRENT_DESKTOP: 'ubuntu:GNOME' },
+    }).render(model);
+    expect(FakeTray.instances[0]?.image.path).toMatch(/-dark\.png$/);
   });
 
   it('destroys the tray on quit', () => {
     const { tray, fakeTray } = setUp();
+    const initial = fakeTray.menusSet;
     tray.destroy();
     expect(fakeTray.destroyed).toBe(true);
     tray.render(model); // a late render after quit is ignored
-    expect(fakeTray.menusSet).toBe(0);
+    expect(fakeTray.menusSet).toBe(initial);
   });
 
   it('menuText doubles ampersands only', () => {
