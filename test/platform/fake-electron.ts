@@ -442,7 +442,7 @@ function createFake(options: FakeOptions = {}) {
       wasOpenedAtLogin: app.wasOpenedAtLogin,
       status: app.loginItemStatus,
     }),
-    applicationMenu: null,
+    applicationMenu: null as { template: unknown[] } | null,
     logsPathsSet: 0,
   });
   // Electron: `app.dock` exists on macOS only (undefined elsewhere).
@@ -456,7 +456,7 @@ function createFake(options: FakeOptions = {}) {
         : undefined,
   });
   return {
-    platform: options.platform ?? ('linux'),
+    platform: options.platform ?? 'linux',
     app,
     defaultSession,
     sessions,
@@ -537,7 +537,8 @@ export function electronModule(): Record<string, unknown> {
     Notification: FakeNotification,
     Menu: {
       buildFromTemplate: (template: unknown[]) => ({ template }),
-      setApplicationMenu: (menu: unknown) => void (fake.app.applicationMenu = menu),
+      setApplicationMenu: (menu: { template: unknown[] } | null) =>
+        void (fake.app.applicationMenu = menu),
     },
     nativeImage: { createFromPath: (path: string) => new FakeNativeImage(path) },
     get app() {
