@@ -224,6 +224,22 @@ describe('issue 9 #4: an existing file keeps owner, group, group bits and ACL', 
     30_000,
   );
 
+  it.runIf(canAcl)(
+    "issue 9 #4: an existing file without an ACL gets none from its folder's default ACL (no reader gained)",
+    async () => {
+      const dir = openDir();
+      expect(run('setfacl', ['-d', '-m', `u:${BOT}:r`, dir]).status).toBe(0);
+      const file = join(dir, 'bot.env');
+      writeFileSync(file, `KITE_ACCESS_TOKEN=${OLD}\n`);
+      expect(run('setfacl', ['-b', file]).status).toBe(0); // written before the default existed
+      chmodSync(file, 0o640);
+      await createFileExporter().export(envTarget(file), payload());
+      expect(facl(file)).not.toContain(`user:${BOT}`);
+      expect(modeOf(file)).toBe(0o640);
+      expect(readAs(BOT, file).status).not.toBe(0);
+    },
+  );
+
   it('issue 9 #4: a new file is 0600 from creation, even in a folder with a default ACL', async () => {
     const dir = openDir();
     if (canAcl) expect(run('setfacl', ['-d', '-m', `u:${BOT}:r`, dir]).status).toBe(0);

@@ -62,9 +62,42 @@ function isExtended(text: string): boolean {
 /** The ACL of `path` (a regular file or folder), or 'unavailable' where it cannot be read. */
 export async function readAcl(path: string): Promise<FileAcl | 'unavailable'> {
   if (process.platform !== 'linux') return 'unavailable';
-  const out = await run('getfacl', ['--omit-header', '--numeric', '--no-effective', '--', path]);
+  const out = await run('getfacl', [
+    '--omit-header',
+    '--absolute-names',
+    '--numeric',
+    '--no-effective',
+    '--',
+    path,
+  ]);
   if (out === 'missing') return 'unavailable';
   return { text: out.stdout, extended: isExtended(out.stdout) };
+}
+
+/**
+ * The ACL of `file` and whether its folder has a default ACL (which a new temp file there would
+ * inherit), in one getfacl run. A file with only the mode bits in a folder without defaults needs
+ * no setfacl: its replacement gets the same bits from chmod.
+ */
+export async function readFileAndFolderAcl(
+  file: string,
+  folder: string,
+): Promise<{ acl: FileAcl; folderHasDefaults: boolean } | 'unavailable'> {
+  if (process.platform !== 'linux') return 'unavailable';
+  const out = await run('getfacl', [
+    '--omit-header',
+    '--absolute-names',
+    '--numeric',
+    '--no-effective',
+    '--',
+    file,
+    folder,
+  ]);
+  if (out === 'missing') return 'unavailable';
+  // One block per path, in argument order, each ended by an empty line.
+  const [fileText = '', folderText = ''] = out.stdout.split(/\n\s*\n/);
+  const acl = { text: `${fileText}\n`, extended: isExtended(fileText) };
+  return { acl, folderHasDefaults: /^default:/m.test(folderText) };
 }
 
 /** `acl` with `other::---` (and no default entries, which only folders have). */

@@ -19,7 +19,7 @@
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import {
   exportTargetSchema,
   type EnvExportTarget,
@@ -40,7 +40,7 @@ import { backupPathFor, ensureBackup } from './backup';
 import { createMemoryCreatedFiles, type CreatedFiles } from './created-files';
 import { npmDotenv } from './dotenv-readers';
 import { EnvFileError, rewriteEnv, type EnvUpdate } from './env-file';
-import { AclError, readAcl } from './file-acl';
+import { AclError, readFileAndFolderAcl } from './file-acl';
 import {
   LockPathError,
   LockTimeoutError,
@@ -313,7 +313,7 @@ export function createFileExporter(options: FileExporterOptions = {}): Exporter 
       }
       let acl;
       try {
-        acl = await readAcl(realPath);
+        acl = await readFileAndFolderAcl(realPath, dirname(realPath));
       } catch (e) {
         throw exportError(
           shown,
@@ -328,8 +328,9 @@ export function createFileExporter(options: FileExporterOptions = {}): Exporter 
             { path: realPath },
           );
         }
-      } else {
-        writeOptions.acl = acl;
+      } else if (acl.acl.extended || acl.folderHasDefaults) {
+        // Copy the ACL; with mode bits only and nothing to inherit, chmod alone makes the same.
+        writeOptions.acl = acl.acl;
       }
       if (!(await createdFiles.has(realPath)) && (await ensureBackup(realPath, bytes))) {
         logger.info('export: kept a backup of the file as it was before TokenTray', {

@@ -2,15 +2,15 @@
  * Pure merge for the JSON export target, for bots that would rather `json.load` than parse .env:
  *
  *   {
- *     "upstox": { "access_token": "…", "expires_at": "2026-…Z", "api_key": "…", "user_id": "…",
- *                 "account_id": "main" },
+ *     "upstox": { "access_token": "…", "expires_at": "2026-…Z", "issued_at": "2026-…Z",
+ *                 "api_key": "…", "user_id": "…", "account_id": "main" },
  *     "accounts": { "main": { "broker": "upstox", "access_token": "…", "expires_at": "…", … } }
  *   }
  *
  * Keyed by broker, as bots expect (`data["upstox"]["access_token"]`). Two accounts of the same broker
- * exported into one file would fight over that key: the broker key holds whichever exported last (its
- * `account_id` says which), and every account also has its own entry under `accounts.<id>`, so neither
- * is lost; a bot that trades two accounts of one broker reads `accounts.<id>` (or uses one file per
+ * exported into one file would fight over that key: the broker key holds the token issued last (its
+ * `account_id` says which), and every account also has its own entry under `accounts.<id>`, so
+ * neither is lost; a bot that trades two accounts of one broker reads `accounts.<id>` (or uses one file per
  * account). Everything else in the file — other keys, fields a user added inside ours — is kept; the
  * text is re-serialised with the file's own indentation, line ending and final newline.
  */

@@ -149,7 +149,8 @@ async function folderWriters(
 ): Promise<string[]> {
   const writers: string[] = [];
   if (info.uid !== 0 && info.uid !== me.uid) writers.push(`its owner (${describeUid(info.uid)})`);
-  if (info.mode & 0o002) writers.push('every user');
+  // World-writable says it all (and spares a getfacl run for /tmp on every export).
+  if (info.mode & 0o002) return [...writers, 'every user'];
   if (info.mode & 0o020) {
     // With an ACL the group bits are its mask: named entries may let others write too.
     const acl = await readAcl(dir).catch(() => 'unavailable' as const);
