@@ -114,6 +114,24 @@ describe('issue 9 item 3: broker text is bounded, single-line, shape-checked and
   );
 
   it.each(BROKER_IDS)(
+    "%s: the issue's 2 MB code with newlines is refused as too large and never shown",
+    async (broker) => {
+      const { creds, grant } = await exchangeSecrets(broker);
+      const hugeCode = `X\n${'Forged log line\r\n'.repeat(2 * 62_000)}`;
+      h.sim.inject({
+        path: TOKEN_PATH[broker],
+        fault: { kind: 'reply', status: 401, json: errorBody(broker, hugeCode, 'refused') },
+      });
+      const err = await rejection(h.adapters[broker].exchange(creds, grant));
+      expect(err.kind).toBe('bad-response');
+      expect(err.message).toMatch(/too large/);
+      expect(err.message).not.toContain('Forged log line');
+      expect(h.logger.text()).not.toContain('Forged log line');
+      expectSafe(err, []);
+    },
+  );
+
+  it.each(BROKER_IDS)(
     "%s: an exchange error echoing the request's secret, grant and checksum/appIdHash shows none of them",
     async (broker) => {
       const { creds, grant, secrets } = await exchangeSecrets(broker);
