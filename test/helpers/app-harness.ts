@@ -26,7 +26,13 @@ import { createJsonFileBackend } from '../../electron/core/settings/settings-bac
 import { createSettingsStore } from '../../electron/core/settings/settings-store';
 import { BROKERS, expiresAtKeyFor, type BrokerId } from '../../shared/brokers';
 import { preferencesSchema, type Preferences, type Thresholds } from '../../shared/domain';
-import { startBrokerSimulator, type BrokerSimulator, type SimLifetimes } from '../simulator/index';
+import {
+  startBrokerSimulator,
+  type BrokerSimulator,
+  type SimApp,
+  type SimLifetimes,
+} from '../simulator/index';
+import type { LoginNavigator } from '../../electron/core/lifecycle/login-flow';
 import { HttpLoginNavigator } from './http-login-navigator';
 import { RecordingLogger } from './recording-logger';
 
@@ -121,6 +127,8 @@ export interface AppHarnessOptions {
   readonly onRedirect?: (url: string) => void;
   /** Wraps the real exporter (the bench times it). */
   readonly wrapExporter?: (exporter: Exporter) => Exporter;
+  /** Wraps the HTTP login navigator (a test that holds a login window open, then cancels it). */
+  readonly wrapNavigator?: (navigator: HttpLoginNavigator) => LoginNavigator;
 }
 
 export interface AccountOptions {
@@ -128,6 +136,10 @@ export interface AccountOptions {
   /** FYERS: stores this PIN in the keychain (opt-in). */
   readonly pin?: string;
   readonly thresholds?: Thresholds;
+  /** Several accounts of one broker: their own id (default `<broker>-main`, label = the id's tail)… */
+  readonly id?: string;
+  /** …and their own registered simulator app (default the broker's first). */
+  readonly app?: SimApp;
 }
 
 export interface AppHarness {
@@ -197,7 +209,7 @@ export async function startAppHarness(options: AppHarnessOptions): Promise<AppHa
       }),
       exporter: options.wrapExporter ? options.wrapExporter(exporter) : exporter,
       logger,
-      navigator,
+      navigator: options.wrapNavigator ? options.wrapNavigator(navigator) : navigator,
       notifications,
       tray,
       clipboard,
@@ -243,14 +255,14 @@ export async function startAppHarness(options: AppHarnessOptions): Promise<AppHa
     secrets: options.secrets,
 
     async addAccount(broker, account = {}) {
-      const simApp = sim.app(broker);
-      const id = `${broker}-main`;
+      const simApp = account.app ?? sim.app(broker);
+      const id = account.id ?? `${broker}-main`;
       const tokenKey = BROKERS[broker].defaultEnvKey;
       const result = await app.ipc['account:save']({
         config: {
           id,
           broker,
-          label: 'main',
+          label: id.startsWith(`${broker}-`) ? id.slice(broker.length + 1) : id,
           apiKey: simApp.apiKey,
           redirectUri: simApp.redirectUri,
           exportTargets: [

@@ -33,7 +33,7 @@ import { DateTime } from 'luxon';
 import { isTradingDay, istTimeOnDate, MARKET_CLOSE } from '../../../shared/calendar';
 import type { AccountView, ActivityEntry, Preferences, Snapshot } from '../../../shared/domain';
 import { IST_ZONE } from '../../../shared/expiry';
-import { readinessOfView, type Readiness } from '../../../shared/readiness';
+import { compareByUrgency, readinessOfView, type Readiness } from '../../../shared/readiness';
 import { istWhen, readinessSentence } from '../../../shared/readiness-text';
 import { isUsable, type TokenStatus } from '../../../shared/status';
 import type { DesktopNotification, NotificationPort } from '../app/app-ports';
@@ -226,7 +226,7 @@ export class Notifier {
   private morningReminder(): void {
     const now = this.deps.clock.now();
     const prefs = this.deps.preferences();
-    const logIn: ReminderEntry[] = [];
+    const logIn: (ReminderEntry & { readonly readiness: Readiness })[] = [];
     const other: { view: AccountView; fix: string }[] = [];
     for (const view of this.deps.snapshot().accounts) {
       if (view.busy === 'login' || view.busy === 'refresh' || view.busy === 'forget') continue;
@@ -235,7 +235,7 @@ export class Notifier {
         readiness.state === 'needs-login' ||
         (readiness.state === 'broken' && readiness.action === 'log-in')
       ) {
-        logIn.push({ view, status, failure: this.lastFailure.get(view.id) });
+        logIn.push({ view, status, readiness, failure: this.lastFailure.get(view.id) });
       } else if (readiness.state === 'broken' && readiness.action !== 'wait') {
         const sentence = readinessSentence(
           { broker: view.broker, status, expiresAt: view.expiresAt, busy: view.busy },
@@ -246,6 +246,8 @@ export class Notifier {
       }
     }
     if (logIn.length === 0 && other.length === 0) return;
+    // Named in the order "Log in all" opens their windows: most urgent first.
+    logIn.sort((a, b) => compareByUrgency(a.readiness, b.readiness));
     // The one reminder replaces what those accounts had on screen.
     for (const e of logIn) this.withdraw(e.view.id, 'token');
     const text = morningReminderText(logIn, other, now, this.deps.localZone);
@@ -360,6 +362,11 @@ export class Notifier {
     // Not usable before today's morning reminder: that reminder (planned for every such account
     // on trading days) will say it, with the reason, at a sensible hour.
     if (trigger.kind !== 'reminder' && this.beforeReminder(now)) return;
+    // "Click to log in" only where a login helps now: a token that dies at 18:00 on a Friday is
+    // announced by Monday's morning reminder, when a login lasts through the session.
+    const { readiness } = this.readiness(view, now);
+    const news = trigger.kind === 'expired' || trigger.kind === 'revoked';
+    if (news && readiness.action !== 'log-in') return;
     const failure =
       trigger.kind === 'refresh-failed' ? trigger.reason : this.lastFailure.get(view.id);
     const text = needsLoginText(view, status, failure ? { failure } : {}, now, zone);
