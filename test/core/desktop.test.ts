@@ -12,7 +12,10 @@ import {
   appUserModelId,
   diagnosticsText,
   fitTrayTooltip,
+  linuxSandboxAdvice,
   loginItemState,
+  macSignatureState,
+  macStartedAtLogin,
   notificationTag,
   runCommand,
   statusNotifierHost,
@@ -187,5 +190,70 @@ describe('StatusNotifier host, asked of a real private session bus', () => {
     });
     expect(await statusNotifierHost(run)).toBe('unknown');
     expect(await statusNotifierHost(runCommand({ PATH: '/nonexistent' }))).toBe('unknown');
+  });
+});
+
+describe('start-at-login detection, sandbox advice and signing (platform facts as data)', () => {
+  it('macOS: the unreliable wasOpenedAtLogin is backed by "enabled and just booted"', () => {
+    expect(
+      macStartedAtLogin({ wasOpenedAtLogin: false, openAtLogin: true, systemUptimeSeconds: 40 }),
+    ).toBe(true);
+    expect(
+      macStartedAtLogin({ wasOpenedAtLogin: false, openAtLogin: true, systemUptimeSeconds: 4000 }),
+    ).toBe(false);
+    expect(
+      macStartedAtLogin({ wasOpenedAtLogin: false, openAtLogin: false, systemUptimeSeconds: 40 }),
+    ).toBe(false);
+    expect(
+      macStartedAtLogin({ wasOpenedAtLogin: true, openAtLogin: false, systemUptimeSeconds: 9999 }),
+    ).toBe(true);
+  });
+
+  it('Ubuntu 24.04+: an AppImage is told to use the .deb; a dev run gets the chrome-sandbox fix; never --no-sandbox', () => {
+    const appImage = linuxSandboxAdvice({
+      appImage: '/home/me/TokenTray.AppImage',
+      restrictUnprivilegedUserns: '1\n',
+    });
+    expect(appImage).toMatch(/\.deb/);
+    const dev = linuxSandboxAdvice({
+      appImage: undefined,
+      restrictUnprivilegedUserns: '1',
+      chromeSandbox: {
+        path: '/repo/node_modules/electron/dist/chrome-sandbox',
+        uid: 1000,
+        mode: 0o100755,
+      },
+    });
+    expect(dev).toMatch(/sudo chown root:root .*chrome-sandbox.* sudo chmod 4755/);
+    for (const text of [appImage, dev]) expect(text).not.toMatch(/--no-sandbox/);
+    expect(
+      linuxSandboxAdvice({
+        appImage: undefined,
+        restrictUnprivilegedUserns: '1',
+        chromeSandbox: { path: '/x/chrome-sandbox', uid: 0, mode: 0o104755 },
+      }),
+    ).toBeNull();
+    expect(
+      linuxSandboxAdvice({ appImage: '/a.AppImage', restrictUnprivilegedUserns: '0' }),
+    ).toBeNull();
+    expect(
+      linuxSandboxAdvice({ appImage: '/a.AppImage', restrictUnprivilegedUserns: undefined }),
+    ).toBeNull();
+  });
+
+  it('reads codesign: unsigned and ad-hoc builds are told apart from Developer ID ones', () => {
+    expect(
+      macSignatureState(1, '/Applications/TokenTray.app: code object is not signed at all'),
+    ).toBe('unsigned');
+    expect(macSignatureState(0, 'Executable=/x\nSignature=adhoc\nTeamIdentifier=not set')).toBe(
+      'adhoc',
+    );
+    expect(
+      macSignatureState(
+        0,
+        'Authority=Developer ID Application: Someone (AB12CD34EF)\nTeamIdentifier=AB12CD34EF',
+      ),
+    ).toBe('signed');
+    expect(macSignatureState(127, 'codesign: command not found')).toBe('unknown');
   });
 });

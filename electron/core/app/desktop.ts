@@ -330,3 +330,62 @@ export async function statusNotifierHost(
     return 'unknown';
   }
 }
+
+/**
+ * Whether a macOS launch was the login item's. macOS 13+ (SMAppService) reports `wasOpenedAtLogin`
+ * unreliably, so a launch within five minutes of boot while the login item is enabled counts too:
+ * the worst case of a wrong guess is a dashboard that stays closed, with the tray icon still there.
+ */
+export function macStartedAtLogin(input: {
+  readonly wasOpenedAtLogin: boolean;
+  readonly openAtLogin: boolean;
+  readonly systemUptimeSeconds: number;
+}): boolean {
+  return input.wasOpenedAtLogin || (input.openAtLogin && input.systemUptimeSeconds < 300);
+}
+
+export interface LinuxSandboxFacts {
+  /** $APPIMAGE when running from an AppImage. */
+  readonly appImage: string | undefined;
+  /** /proc/sys/kernel/apparmor_restrict_unprivileged_userns ("1" on Ubuntu 24.04+), if readable. */
+  readonly restrictUnprivilegedUserns: string | undefined;
+  /** node_modules/electron/dist/chrome-sandbox (development) or the installed one, if present. */
+  readonly chromeSandbox?: { readonly path: string; readonly uid: number; readonly mode: number };
+}
+
+/**
+ * Ubuntu 24.04+ blocks the unprivileged user namespaces Chromium's sandbox uses unless an AppArmor
+ * profile allows the binary (electron/electron#42510, electron-userland/electron-builder#8440). The
+ * .deb installs such a profile; an AppImage cannot (it runs from a random mount), and a development
+ * `electron .` needs a root-owned, setuid chrome-sandbox. TokenTray never turns the sandbox off to
+ * get around it: it says what to do instead.
+ */
+export function linuxSandboxAdvice(f: LinuxSandboxFacts): string | null {
+  if (f.restrictUnprivilegedUserns?.trim() !== '1') return null;
+  if (f.appImage) {
+    return 'This system (Ubuntu 24.04 or later) blocks the sandbox an AppImage needs, and the AppImage cannot start at login reliably. Install the TokenTray .deb instead: it ships the AppArmor profile that lets the sandbox run.';
+  }
+  const sb = f.chromeSandbox;
+  if (sb && !(sb.uid === 0 && (sb.mode & 0o4000) !== 0)) {
+    return `This system (Ubuntu 24.04 or later) blocks Electron's sandbox for development runs. Once: sudo chown root:root '${sb.path}' && sudo chmod 4755 '${sb.path}' — then npm start again. (TokenTray does not run without its sandbox.)`;
+  }
+  return null;
+}
+
+export type MacSignature = 'signed' | 'adhoc' | 'unsigned' | 'unknown';
+
+/**
+ * Reads `codesign -dv` output (it writes to stderr). macOS drops notifications of apps that are not
+ * properly signed (UNUserNotificationCenter), so an ad-hoc or unsigned build must say so at start.
+ */
+export function macSignatureState(exitCode: number | null, output: string): MacSignature {
+  if (/not signed at all/i.test(output)) return 'unsigned';
+  if (exitCode !== 0) return 'unknown';
+  if (/Signature=adhoc/i.test(output)) return 'adhoc';
+  if (
+    /Authority=Developer ID Application/i.test(output) ||
+    /TeamIdentifier=[A-Z0-9]{10}/.test(output)
+  )
+    return 'signed';
+  return 'unknown';
+}
