@@ -10,25 +10,40 @@ const MASK = '[redacted]';
 /** Shorter values are not registered: masking "1" everywhere would shred the log and protect nothing. */
 const MIN_SECRET_LENGTH = 4;
 
+/**
+ * The URL-encoded form of a secret, or null. encodeURIComponent throws on a lone surrogate (such a
+ * secret is refused by the SecretStore, but it may be registered before that refusal): computed
+ * once here, so one odd value can never make every later log line throw.
+ */
+function urlEncoded(secret: string): string | null {
+  try {
+    const encoded = encodeURIComponent(secret);
+    return encoded === secret ? null : encoded;
+  } catch {
+    return null;
+  }
+}
+
 export class Redactor {
   private readonly secrets = new Set<string>();
-  private sorted: string[] = [];
+  /** Each secret and its URL-encoded form (secrets also travel in query strings and form bodies). */
+  private sorted: { readonly plain: string; readonly encoded: string | null }[] = [];
 
   register(value: string): void {
     if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || this.secrets.has(value))
       return;
     this.secrets.add(value);
     // Longest first, so a secret that contains another is masked whole.
-    this.sorted = [...this.secrets].sort((a, b) => b.length - a.length);
+    this.sorted = [...this.secrets]
+      .sort((a, b) => b.length - a.length)
+      .map((plain) => ({ plain, encoded: urlEncoded(plain) }));
   }
 
   redactText(text: string): string {
     let out = text;
-    for (const secret of this.sorted) {
-      if (out.includes(secret)) out = out.split(secret).join(MASK);
-      // Secrets also travel URL-encoded (query strings, form bodies).
-      const encoded = encodeURIComponent(secret);
-      if (encoded !== secret && out.includes(encoded)) out = out.split(encoded).join(MASK);
+    for (const { plain, encoded } of this.sorted) {
+      if (out.includes(plain)) out = out.split(plain).join(MASK);
+      if (encoded !== null && out.includes(encoded)) out = out.split(encoded).join(MASK);
     }
     return out;
   }

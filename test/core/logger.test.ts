@@ -122,4 +122,18 @@ describe('file logger', () => {
     }
     expect(readFileSync(logger.path, 'utf8')).toMatch(/^an old line\n.*TokenTray started/s);
   });
+
+  it('issue 9 item 13: a registered secret with a lone surrogate never breaks logging, and is masked', () => {
+    const logger = createFileLogger({ dir: tempDir() });
+    const odd = 'odd-secret-\uD83D-value'; // encodeURIComponent throws on it
+    logger.registerSecret(odd);
+    logger.registerSecret(API_SECRET);
+    expect(() => logger.info(`saving ${odd}`, { note: `and ${API_SECRET}` })).not.toThrow();
+    logger.info('next line');
+    const text = readFileSync(logger.path, 'utf8');
+    expect(text).toContain('saving [redacted]');
+    expect(text).toContain('and [redacted]');
+    expect(text).not.toContain('odd-secret');
+    expect(text).toContain('next line');
+  });
 });
