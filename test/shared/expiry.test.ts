@@ -5,7 +5,9 @@ import {
   accessTokenExpiry,
   jwtExpiry,
   nextDailyCutoff,
+  PLAUSIBLE_CLOCK_SKEW_MS,
   refreshTokenExpiry,
+  tokenIssuedAt,
 } from '../../shared/expiry';
 import { BROKER_IDS } from '../../shared/brokers';
 import { fakeJwt } from '../helpers/jwt';
@@ -198,6 +200,89 @@ describe('properties', () => {
           expect(nextDailyCutoff(d, { hour, minute }).getTime()).toBeGreaterThan(d.getTime());
         },
       ),
+    );
+  });
+});
+
+/**
+ * Issue 9 item 15: the issue instant is read before the request, on this machine's clock. A machine
+ * a second or two behind the broker across a cutoff must not get an expiry a day early when the
+ * token's own `iat`/`exp` say otherwise.
+ */
+describe('clock skew at a cutoff: the token’s own iat/exp win where plausible', () => {
+  const secs = (d: Date) => Math.floor(d.getTime() / 1000);
+
+  it.each([
+    ['fyers', '2026-11-25T06:00:01', '2026-11-26T06:00:00.000'],
+    ['upstox', '2026-11-25T03:30:01', '2026-11-26T03:30:00.000'],
+  ] as const)(
+    '%s: broker issues at %s IST, this machine reads 2 s earlier → %s IST',
+    (broker, brokerTime, expected) => {
+      const atBroker = ist(brokerTime);
+      const local = new Date(atBroker.getTime() - 2_000);
+      const token = fakeJwt({
+        iat: secs(atBroker),
+        exp: secs(
+          nextDailyCutoff(
+            atBroker,
+            broker === 'fyers' ? { hour: 6, minute: 0 } : { hour: 3, minute: 30 },
+          ),
+        ),
+      });
+      expect(asIst(accessTokenExpiry(broker, local, token))).toBe(expected);
+      expect(tokenIssuedAt(local, token).getTime()).toBe(secs(atBroker) * 1000);
+    },
+  );
+
+  it('without an iat, an exp a day past the cutoff decides when the local issue is just before it', () => {
+    const local = ist('2026-11-25T05:59:59');
+    const token = fakeJwt({ exp: secs(ist('2026-11-26T06:00')) });
+    expect(asIst(accessTokenExpiry('fyers', local, token))).toBe('2026-11-26T06:00:00.000');
+  });
+
+  it('a token the broker issued just before the cutoff still dies at it (its exp says so)', () => {
+    // This machine is 2 s ahead: it reads 06:00:01, the broker issued at 05:59:59.
+    const local = ist('2026-11-25T06:00:01');
+    const token = fakeJwt({
+      iat: secs(ist('2026-11-25T05:59:59')),
+      exp: secs(ist('2026-11-25T06:00')),
+    });
+    expect(asIst(accessTokenExpiry('fyers', local, token))).toBe('2026-11-25T06:00:00.000');
+  });
+
+  it('an implausible iat (hours away from this clock) is not believed', () => {
+    const local = ist('2026-11-25T05:00');
+    const token = fakeJwt({ iat: secs(ist('2026-11-25T07:00')) });
+    expect(tokenIssuedAt(local, token)).toEqual(local);
+    expect(asIst(accessTokenExpiry('upstox', local, token))).toBe('2026-11-26T03:30:00.000');
+    expect(asIst(accessTokenExpiry('fyers', local, token))).toBe('2026-11-25T06:00:00.000');
+  });
+
+  it('iat or exp named like prototype members, or not numbers, are ignored', () => {
+    const local = ist('2026-11-25T05:59:59');
+    for (const claims of [{ iat: 'soon' }, { iat: -5 }, { exp: null }, { constructor: 1 }]) {
+      expect(asIst(accessTokenExpiry('fyers', local, fakeJwt(claims)))).toBe(
+        '2026-11-25T06:00:00.000',
+      );
+    }
+  });
+
+  it('property: any skew up to ±5 min, any issue instant: the expiry is the rule at the broker’s instant', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('2025-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }),
+        fc.integer({ min: -PLAUSIBLE_CLOCK_SKEW_MS, max: PLAUSIBLE_CLOCK_SKEW_MS }),
+        fc.constantFrom('upstox' as const, 'fyers' as const),
+        (brokerInstant, skew, broker) => {
+          // The broker's iat has whole seconds; the rule is applied to that instant.
+          const atBroker = new Date(secs(brokerInstant) * 1000);
+          const rule = accessTokenExpiry(broker, atBroker);
+          const token = fakeJwt({ iat: secs(atBroker), exp: secs(rule) });
+          const local = new Date(atBroker.getTime() + skew);
+          expect(accessTokenExpiry(broker, local, token).getTime()).toBe(rule.getTime());
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });
