@@ -114,6 +114,27 @@ describe('start at login', () => {
     ]);
   });
 
+  it('macOS 13+: the checkbox shows the OS state; "requires approval" says where to approve', async () => {
+    fake.platform = 'darwin';
+    fake.app.isPackaged = true;
+    const login = createStartAtLogin(silentLogger, 'darwin');
+    await login.set(true);
+    fake.app.loginItemStatus = 'requires-approval';
+    expect(login.state(true)).toMatchObject({ enabled: false, needsApproval: true });
+    expect(login.state(true).message).toMatch(/System Settings/);
+    fake.app.loginItemStatus = 'enabled';
+    expect(login.state(true)).toMatchObject({ enabled: true, needsApproval: false });
+  });
+
+  it('Linux: the state is whether the autostart entry exists', async () => {
+    const config = tempDir();
+    fake.app.paths.appData = config;
+    const login = createStartAtLogin(silentLogger, 'linux');
+    expect(login.state(true).enabled).toBe(false);
+    await login.set(true);
+    expect(login.state(false).enabled).toBe(true);
+  });
+
   it('in development the autostart command includes the app folder', async () => {
     const config = tempDir();
     fake.app.paths.appData = config;
