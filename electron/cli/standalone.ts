@@ -14,9 +14,9 @@ import { createBrokerAdapters, type BrokerAdapterOptions } from '../core/brokers
 import { TokenTrayError } from '../core/errors';
 import { createCreatedFilesRegistry } from '../core/export/created-files';
 import { createFileExporter } from '../core/export/file-exporter';
-import { withFileLock } from '../core/export/file-lock';
+import { lockedSettings } from '../core/api/locked-settings';
 import { TokenService } from '../core/lifecycle/token-service';
-import { silentLogger, systemClock, type SecretStore, type SettingsStore } from '../core/ports';
+import { silentLogger, systemClock, type SecretStore } from '../core/ports';
 import { createKeytarSecretStore } from '../core/secrets/keytar-secret-store';
 import { createJsonFileBackend } from '../core/settings/settings-backend';
 import { createSettingsStore } from '../core/settings/settings-store';
@@ -48,23 +48,6 @@ function brokerBaseUrls(env: NodeJS.ProcessEnv): BrokerAdapterOptions['baseUrls'
       'TOKENTRAY_BROKER_BASE_URLS is not valid: use JSON like {"fyers":{"api":"http://127.0.0.1:4000"}}.',
     );
   }
-}
-
-/** Every write to config.json under the same cross-process lock. */
-function lockedSettings(store: SettingsStore, path: string): SettingsStore {
-  const locked =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    (...args: A) =>
-      withFileLock(path, () => fn(...args));
-  return {
-    listAccounts: () => store.listAccounts(),
-    getPreferences: () => store.getPreferences(),
-    getTokenMeta: (id) => store.getTokenMeta(id),
-    saveAccount: locked((a) => store.saveAccount(a)),
-    deleteAccount: locked((id) => store.deleteAccount(id)),
-    savePreferences: locked((p) => store.savePreferences(p)),
-    setTokenMeta: locked((id, meta) => store.setTokenMeta(id, meta)),
-  };
 }
 
 export async function openStandalone(

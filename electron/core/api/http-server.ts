@@ -26,7 +26,7 @@ import {
 } from '../commands/command-error';
 import type { ApiScope, Caller, CommandName, CommandOutputs, Commands } from '../commands/commands';
 import type { AccountMatch } from '../commands/account-ref';
-import type { ApiKeyRing} from './api-keys';
+import type { ApiKeyRing } from './api-keys';
 import { FailureLimiter } from './api-keys';
 import { OPENAPI_DOCUMENT } from './openapi';
 import type { TokenEvent, TokenEventHub } from './token-events';

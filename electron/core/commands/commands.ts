@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { BROKERS, expiresAtKeyFor } from '../../../shared/brokers';
 import type { AccountView, Snapshot } from '../../../shared/domain';
 import { marketSessionAt } from '../../../shared/readiness';
+import { issuedAtKeyFor } from '../export/issue-order';
 import type { LoginNavigator } from '../lifecycle/login-flow';
 import type { TokenService } from '../lifecycle/token-service';
 import type { Clock, Logger, SettingsStore } from '../ports';
@@ -215,12 +216,15 @@ export function createCommands(ctx: CommandContext): Commands {
     const expiresAt = view.expiresAt ?? '';
     const out: [string, string][] = [];
     const targets = (config?.exportTargets ?? []).filter((t) => t.kind === 'env');
+    // As the exporter writes them (file-exporter.ts): token, expiry, issue instant, extras.
+    const issued = (key: string): [string, string][] =>
+      view.issuedAt ? [[issuedAtKeyFor(key), view.issuedAt]] : [];
     if (targets.length === 0) {
       const key = BROKERS[view.broker].defaultEnvKey;
-      out.push([key, token], [expiresAtKeyFor(key), expiresAt]);
+      out.push([key, token], [expiresAtKeyFor(key), expiresAt], ...issued(key));
     }
     for (const t of targets) {
-      out.push([t.tokenKey, token], [t.expiresAtKey, expiresAt]);
+      out.push([t.tokenKey, token], [t.expiresAtKey, expiresAt], ...issued(t.tokenKey));
       for (const [name, field] of Object.entries(t.extra)) {
         const value = field === 'api_key' ? view.apiKey : (meta?.userId ?? null);
         if (value !== null) out.push([name, value]);
