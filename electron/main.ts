@@ -24,9 +24,14 @@ import { createBrokerAdapters } from './core/brokers';
 import { isTokenTrayError } from './core/errors';
 import { createCreatedFilesRegistry } from './core/export/created-files';
 import { createFileExporter } from './core/export/file-exporter';
+import { createRemoteDelivery } from './core/export/remote-delivery';
+import { ActivityLog } from './core/app/activity-log';
 import { createFileLogger } from './core/logger';
 import { systemClock, type Logger } from './core/ports';
 import { createKeytarSecretStore } from './core/secrets/keytar-secret-store';
+import { API_KEY_SERVICE } from './core/api/api-keys';
+import { startLocalApi, type LocalApi } from './core/api/local-api';
+import { lockedSettings } from './core/api/locked-settings';
 import { handleAppProtocol, registerAppScheme } from './platform/app-protocol';
 import { createElectronClipboard } from './platform/clipboard';
 import { createDashboardWindow, hardenDashboardSession } from './platform/dashboard-window';
@@ -68,11 +73,22 @@ async function startApp(): Promise<void> {
 
   // Core adapters.
   const secrets = createKeytarSecretStore({ logger });
-  const settings = createElectronSettingsStore({ secrets, logger });
+  // Locked across processes: the tokentray CLI may write config.json too (core/api/locked-settings.ts).
+  const electronSettings = createElectronSettingsStore({ secrets, logger });
+  const settings = lockedSettings(electronSettings, electronSettings.path);
   const brokers = createBrokerAdapters({ logger });
   const exporter = createFileExporter({
     logger,
     createdFiles: createCreatedFilesRegistry(join(app.getPath('userData'), 'created-exports.json')),
+  });
+  // Remote targets (issue 10): SSH/SFTP, Redis, webhook beside the files, with delivery retry.
+  const activity = new ActivityLog();
+  const remote = createRemoteDelivery({
+    local: exporter,
+    secrets,
+    logger,
+    clock: systemClock,
+    activity,
   });
 
   // Electron adapters.
@@ -101,12 +117,14 @@ async function startApp(): Promise<void> {
     logger,
   });
 
-  const appHandle: TokenTrayAppHandle = createTokenTrayApp({
+  const tokenTrayApp = createTokenTrayApp({
     clock: systemClock,
     settings,
     secrets,
     brokers,
-    exporter,
+    exporter: remote.exporter,
+    activity,
+    remote: remote.commands,
     logger,
     navigator,
     notifications,
@@ -114,6 +132,9 @@ async function startApp(): Promise<void> {
     clipboard,
     shell,
   });
+  const appHandle: TokenTrayAppHandle = tokenTrayApp;
+  remote.attach(tokenTrayApp.service);
+  let localApi: LocalApi | undefined;
 
   registerIpcHandlers({
     handlers: {
@@ -150,6 +171,7 @@ async function startApp(): Promise<void> {
     navigator.closeAll();
     notifications.closeAll();
     stopPower();
+    void localApi?.close();
     appHandle.stop();
     tray.destroy();
   });
@@ -163,6 +185,16 @@ async function startApp(): Promise<void> {
   try {
     await appHandle.start();
     logger.info('TokenTray started');
+    // The CLI socket, token events and (when turned on in Settings) the loopback API for bots.
+    localApi = await startLocalApi({
+      commands: tokenTrayApp.commands,
+      subscribe: (listener) => tokenTrayApp.service.subscribe(listener),
+      snapshot: () => tokenTrayApp.service.snapshot(),
+      preferences: () => tokenTrayApp.service.getPreferences(),
+      clock: systemClock,
+      logger,
+      apiKeySecrets: createKeytarSecretStore({ logger, service: API_KEY_SERVICE }),
+    });
   } catch (e) {
     reportStartFailure(e, logger);
     dashboard.show(); // the dashboard repeats the failure with what to do
