@@ -7,10 +7,19 @@
  * 0700 and every log file 0600 from creation. electron-log opens its files with `writeOptions.mode`
  * (default 0666, i.e. 0644 under the usual umask) both at first use and when it starts a new file
  * after rotation; the rotated `.old.log` is a rename, so it keeps 0600. A file left by an older
- * TokenTray at a looser mode is tightened before the first line is written.
+ * TokenTray at a looser mode is tightened before the first line is written, and so is its folder.
  */
 import electronLog from 'electron-log/node';
-import { closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+} from 'node:fs';
 import { join, parse } from 'node:path';
 import type { Logger } from './ports';
 import { Redactor } from './redactor';
@@ -69,6 +78,10 @@ export function createFileLogger(options: FileLoggerOptions): FileLogger {
   const log = electronLog.create({ logId: `tokentray-${++instances}` });
   const path = join(options.dir, options.fileName ?? 'tokentray.log');
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+  // The folder of an older TokenTray (0755): tightened too, if it is really ours and not a link.
+  const folder = lstatSync(options.dir);
+  const ours = typeof process.getuid !== 'function' || folder.uid === process.getuid();
+  if (folder.isDirectory() && ours && (folder.mode & 0o077) !== 0) chmodSync(options.dir, 0o700);
   ensurePrivateFile(path, false);
   const { dir, name, ext } = parse(path);
   ensurePrivateFile(join(dir, `${name}.old${ext}`), true);

@@ -161,3 +161,43 @@ describe.skipIf(!privateKeyringTools)('a keychain save that fails during login',
     expect(h.app.service.snapshot().accounts[0]?.lastError).toBeNull();
   }, 60_000);
 });
+
+describe.skipIf(!privateKeyringTools)(
+  'a keychain save that fails during an automatic refresh',
+  () => {
+    it('the renewed token is used and exported, no "refresh failed" notice, saved once unlocked', async () => {
+      const armed = { lockAfterExport: false };
+      const h = await startTestApp({
+        start: ist('2026-12-07T20:00'),
+        secrets: createKeytarSecretStore({ service: testService() }),
+        wrapExporter: (inner: Exporter): Exporter => ({
+          async export(target, payload) {
+            await inner.export(target, payload);
+            if (armed.lockAfterExport) {
+              armed.lockAfterExport = false;
+              await keyring.lock();
+            }
+          },
+        }),
+      });
+      const id = await h.addAccount('fyers', { autoRefresh: true, pin: '1234' });
+      await h.login(id);
+      const first = h.botToken(id) ?? '';
+      armed.lockAfterExport = true;
+      await h.advanceTo(ist('2026-12-08T06:06')); // the 06:05 silent refresh
+      const second = h.botToken(id) ?? '';
+      expect(second).not.toBe(first);
+      expect(h.sim.tokenStatus('fyers', second)).toBe('valid');
+      const view = h.app.service.snapshot().accounts[0];
+      expect(view?.status).toBe('valid');
+      expect(view?.lastError?.message).toMatch(
+        /Refreshed: the new token is saved to your files but not to the keychain — unlock it/,
+      );
+      expect(h.notifications.shown.filter((n) => /refresh failed/i.test(n.title))).toEqual([]);
+      await keyring.unlock();
+      await h.advance(60_000);
+      expect(await h.secrets.get(id, 'access-token')).toBe(second);
+      expect(h.app.service.snapshot().accounts[0]?.lastError).toBeNull();
+    }, 60_000);
+  },
+);

@@ -111,12 +111,14 @@ describe('file logger', () => {
 
   it('issue 9 item 13: log files left world-readable by an older TokenTray are tightened to 0600', () => {
     const dir = tempDir();
+    chmodSync(dir, 0o755);
     for (const name of ['tokentray.log', 'tokentray.old.log']) {
       writeFileSync(join(dir, name), 'an old line\n');
       chmodSync(join(dir, name), 0o644);
     }
     const logger = createFileLogger({ dir });
     logger.info('TokenTray started');
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
     for (const name of ['tokentray.log', 'tokentray.old.log']) {
       expect(statSync(join(dir, name)).mode & 0o777, name).toBe(0o600);
     }

@@ -310,7 +310,9 @@ export class TokenService {
         const refreshExpiresAt = a.meta?.refreshExpiresAt
           ? new Date(a.meta.refreshExpiresAt)
           : null;
-        const refreshToken = await this.deps.secrets.get(accountId, 'refresh-token');
+        // A refresh token the keychain has not taken yet is the current one.
+        const refreshToken =
+          a.pendingSave?.refreshToken ?? (await this.deps.secrets.get(accountId, 'refresh-token'));
         if (!refreshToken || !refreshExpiresAt || refreshExpiresAt <= this.deps.clock.now()) {
           throw new TokenTrayError(
             'expired',
