@@ -313,7 +313,10 @@ export function buildAccountInput(draft: AccountDraft, ctx: BuildContext): Build
         field === 'apiSecret'
           ? // The schema says "API secret"; FYERS calls it the Secret ID: use the broker's word.
             `paste the ${broker.apiSecretLabel}`
-          : messageFor(field, issue.message, issue.code, issue.path.length);
+          : field === 'apiKey'
+            ? // The schema says "API key / App ID": name only what this broker calls it.
+              `paste the ${broker.apiKeyLabel} from your ${broker.label} app`
+            : messageFor(field, issue.message, issue.code, issue.path.length);
     }
   }
   if (Object.keys(errors).length > 0 || !parsed.success) {

@@ -3,7 +3,6 @@
  * snapshot's `expiresAt` and the live clock so the colour changes at the threshold without waiting for
  * main; "revoked" is the broker's verdict and only main can know it.
  */
-import { BROKERS } from '../shared/brokers';
 import type { AccountView, ErrorKind } from '../shared/domain';
 import { isUsable, statusAt, type TokenStatus } from '../shared/status';
 
@@ -29,39 +28,9 @@ export const STATUS_LABEL: Readonly<Record<TokenStatus, string>> = {
   none: 'Not logged in',
 };
 
-export function statusHint(account: AccountView, status: TokenStatus): string {
-  const broker = BROKERS[account.broker].label;
-  const t = account.thresholds;
-  switch (status) {
-    case 'valid':
-      return `More than ${minutesText(t.expiringMinutes)} left.`;
-    case 'expiring':
-      return `Less than ${minutesText(t.expiringMinutes)} left.`;
-    case 'critical':
-      return `Less than ${minutesText(t.criticalMinutes)} left: renew it now.`;
-    case 'expired':
-      return 'Bots using this token are failing.';
-    case 'revoked':
-      return `${broker} rejected this token (logged out elsewhere or revoked): log in again.`;
-    case 'none':
-      return 'No token yet: log in to get one.';
-  }
-}
-
-/** "180" → "3 h", "90" → "1 h 30 min", "45" → "45 min". */
-export function minutesText(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  if (h === 0) return `${m} min`;
-  return m === 0 ? `${h} h` : `${h} h ${m} min`;
-}
+export { minutesText } from './time-format';
 
 export type AccountAction = 'login' | 'refresh' | 'validate' | 'edit';
-
-/** True when the banner should call the user: the token is dead or the last command failed. */
-export function needsAttention(account: AccountView, status: TokenStatus): boolean {
-  return status === 'expired' || status === 'revoked' || account.lastError !== null;
-}
 
 /** Errors whose fix is in the account's settings (wrong key or secret, unwritable .env path…). */
 const FIX_IN_SETTINGS: ReadonlySet<ErrorKind> = new Set(['config', 'bad-credentials', 'export']);

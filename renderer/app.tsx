@@ -3,21 +3,30 @@
  * add/edit dialog, settings and the activity log. A pure view of the snapshots main publishes; every
  * change goes back to main as a command through the preload's `TokenTrayApi`.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { BROKERS } from '../shared/brokers';
+import { NSE_HOLIDAYS_2026 } from '../shared/calendar';
 import type { AccountView, Preferences } from '../shared/domain';
 import type { CommandResult, TokenTrayApi } from '../shared/ipc-contract';
-import { isUsable, worstStatus, type TokenStatus } from '../shared/status';
-import { liveStatus, needsAttention, type AccountAction } from './account-status';
+import type { ReadinessSummary } from '../shared/readiness';
+import type { AccountAction } from './account-status';
 import { runCommand, usePreferences, useSnapshot } from './bridge';
 import { localTimeZone, systemClock, useNow, type Clock } from './clock';
 import { AccountCard, type CardCommand } from './components/account-card';
-import { AccountDialog } from './components/account-dialog';
 import { ActivityView } from './components/activity-view';
-import { AttentionBanner } from './components/attention-banner';
+import { AttentionBanner, type LoginAllProgress } from './components/attention-banner';
 import { PinDialog } from './components/pin-dialog';
-import { SettingsView } from './components/settings-view';
-import { instantText } from './time-format';
+import { readinessSummaryText } from '../shared/readiness-text';
+import { dashboardReadiness, sessionDay, toneClass, type AccountReadiness } from './readiness-view';
+import { instantText, istTime } from './time-format';
+
+// Rarely opened: loaded on first use, so the account list paints without them.
+const AccountDialog = lazy(() =>
+  import('./components/account-dialog').then((m) => ({ default: m.AccountDialog })),
+);
+const SettingsView = lazy(() =>
+  import('./components/settings-view').then((m) => ({ default: m.SettingsView })),
+);
 
 export interface AppProps {
   /** The preload's API; undefined when the window was opened without it. */
@@ -85,12 +94,28 @@ function currentError(
   return e && e.renewal === renewalOf(account) ? e.message : undefined;
 }
 
-const DONE_TEXT: Readonly<Record<CardCommand, string>> = {
-  login: 'logged in',
-  refresh: 'token renewed',
-  validate: 'the broker accepts the token',
-  'open-folder': 'folder opened',
-};
+/** The visible confirmation under a card after a command succeeded ("… at 09:05"). */
+function doneText(account: AccountView, command: CardCommand | 'cancel', now: number): string {
+  const broker = BROKERS[account.broker].label;
+  const at = istTime(now);
+  switch (command) {
+    case 'login':
+      return `Logged in at ${at} IST: a new token is in place and exported.`;
+    case 'refresh':
+      return `Renewed at ${at} IST: a new token is in place and exported.`;
+    case 'validate':
+      return `Checked at ${at} IST: ${broker} accepts the token.`;
+    case 'open-folder':
+      return 'Opened the folder in your file manager.';
+    case 'cancel':
+      return `Login cancelled at ${at} IST. The previous token, if any, is unchanged.`;
+  }
+}
+
+/** Header line: the tray's own summary (shared words), and which session it is about. */
+function summaryText(summary: ReadinessSummary, day: string): string {
+  return `${readinessSummaryText(summary)} · next session ${day === 'today' || day === 'tomorrow' ? day : `on ${day}`}, 09:15 IST`;
+}
 
 let firstPaintMarked = false;
 /** For the bench: when the account list is first on screen (after the browser paints it). */
@@ -118,8 +143,15 @@ function Dashboard({
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [pending, setPending] = useState<Readonly<Record<string, CardCommand>>>({});
   const [commandErrors, setCommandErrors] = useState<Readonly<Record<string, CommandError>>>({});
+  const [done, setDone] = useState<Readonly<Record<string, string>>>({});
   const [announcement, setAnnouncement] = useState('');
   const [themePreview, setThemePreview] = useState<Preferences['theme'] | undefined>();
+  const [loginAll, setLoginAll] = useState<LoginAllProgress | null>(null);
+  /** Main's finished queue the user has acknowledged (its progress line goes away). */
+  const [dismissedQueue, setDismissedQueue] = useState('');
+  const loginAllCancelled = useRef(false);
+  /** Logins the user cancelled: their failed answer is the cancel, not an error to show. */
+  const cancelledLogins = useRef(new Set<string>());
   const viewHeading = useRef<HTMLHeadingElement>(null);
   const [viewChanges, setViewChanges] = useState(0);
 
@@ -138,19 +170,16 @@ function Dashboard({
     () => (snapshot.state === 'ready' ? snapshot.value.accounts : []),
     [snapshot],
   );
-  const statuses = useMemo(() => {
-    const m = new Map<string, TokenStatus>();
-    for (const a of accounts) m.set(a.id, liveStatus(a, now));
-    return m;
-  }, [accounts, now]);
-  const statusOf = (a: AccountView): TokenStatus => statuses.get(a.id) ?? a.status;
-
-  const attention = accounts
-    .map((account) => ({ account, status: statusOf(account) }))
-    .filter(({ account, status }) => needsAttention(account, status));
+  const holidays = preferences.state === 'ready' ? preferences.value.holidays : NSE_HOLIDAYS_2026;
+  const morningReminder =
+    preferences.state === 'ready' ? preferences.value.morningReminder : '08:30';
+  const readiness = useMemo(
+    () => dashboardReadiness(accounts, now, holidays),
+    [accounts, now, holidays],
+  );
 
   const run = useCallback(
-    async (account: AccountView, command: CardCommand, pin?: string) => {
+    async (account: AccountView, command: CardCommand, pin?: string): Promise<boolean> => {
       const id = account.id;
       const info = BROKERS[account.broker];
       if (
@@ -161,10 +190,11 @@ function Dashboard({
         info.renewal.needsPin
       ) {
         setDialog({ kind: 'pin', id });
-        return;
+        return false;
       }
       setPending((p) => ({ ...p, [id]: command }));
       setCommandErrors(({ [id]: _, ...rest }) => rest);
+      setDone(({ [id]: _, ...rest }) => rest);
       const call = (): Promise<CommandResult> => {
         switch (command) {
           case 'login':
@@ -179,14 +209,95 @@ function Dashboard({
       };
       const result = await runCommand(call);
       setPending(({ [id]: _, ...rest }) => rest);
+      if (command === 'login' && cancelledLogins.current.delete(id)) return false;
       if (result.ok) {
-        setAnnouncement(`${account.label}: ${DONE_TEXT[command]}.`);
+        const text = doneText(account, command, clock.now());
+        setDone((d) => ({ ...d, [id]: text }));
+        setAnnouncement(`${account.label}: ${text}`);
       } else {
         setCommandErrors((e) => ({
           ...e,
           [id]: { message: result.error, renewal: renewalOf(account) },
         }));
         setAnnouncement(`${account.label}: ${result.error}`);
+      }
+      return result.ok;
+    },
+    [api, clock],
+  );
+
+  // Optional in the contract: a main process (or bridge) without them gets no Cancel button and the
+  // renderer's own "Log in all" queue.
+  const cancelLogin = useMemo(() => {
+    const cancel = api.cancelLogin?.bind(api);
+    if (!cancel) return undefined;
+    return async (account: AccountView) => {
+      cancelledLogins.current.add(account.id);
+      const result = await runCommand(() => cancel({ id: account.id }));
+      if (!result.ok) cancelledLogins.current.delete(account.id);
+      if (result.ok) {
+        const text = doneText(account, 'cancel', clock.now());
+        setDone((d) => ({ ...d, [account.id]: text }));
+        setAnnouncement(`${account.label}: ${text}`);
+      } else {
+        setAnnouncement(`${account.label}: ${result.error}`);
+      }
+    };
+  }, [api, clock]);
+
+  /**
+   * "Log in all": one login window after another, the next when the previous finishes or is
+   * cancelled, with progress in the banner. Stops early when the user says so.
+   */
+  const logInAll = useCallback(
+    async (queue: readonly AccountView[]) => {
+      const viaMain = api.loginAll?.bind(api);
+      if (viaMain) {
+        // Main runs the queue (as the tray and the notification do) and publishes its progress.
+        setLoginAll(null);
+        const result = await runCommand(async () => {
+          const r = await viaMain();
+          return r.ok ? { ok: true as const } : r;
+        });
+        if (!result.ok) setAnnouncement(`Log in all: ${result.error}`);
+        return;
+      }
+      loginAllCancelled.current = false;
+      let ok = 0;
+      for (let i = 0; i < queue.length; i += 1) {
+        const account = queue[i];
+        if (!account || loginAllCancelled.current) break;
+        setLoginAll({
+          index: i,
+          total: queue.length,
+          label: account.label,
+          done: false,
+          ok,
+          current: account.id,
+        });
+        if (await run(account, 'login')) ok += 1;
+      }
+      setLoginAll({
+        index: queue.length,
+        total: queue.length,
+        label: '',
+        done: true,
+        ok,
+        current: null,
+      });
+      setAnnouncement(`Log in all: ${ok} of ${queue.length} logged in.`);
+    },
+    [api, run],
+  );
+
+  const stopLogInAll = useCallback(
+    (current: string | null) => {
+      loginAllCancelled.current = true;
+      if (current && api.cancelLogin) {
+        // Main's queue: close the open window and drop the rest.
+        void runCommand(
+          () => api.cancelLogin?.({ id: current, rest: true }) ?? Promise.resolve({ ok: true }),
+        );
       }
     },
     [api],
@@ -209,8 +320,24 @@ function Dashboard({
   const closeDialog = () => setDialog(null);
   const previewTheme = useCallback((t: Preferences['theme'] | undefined) => setThemePreview(t), []);
 
-  const worst = worstStatus([...statuses.values()]);
-  const usable = [...statuses.values()].filter(isUsable).length;
+  const { summary } = readiness;
+  // Main's "Log in all" progress wins over the renderer's own queue.
+  const mainQueue = snapshot.state === 'ready' ? snapshot.value.loginQueue : null;
+  const progress: LoginAllProgress | null =
+    mainQueue && JSON.stringify(mainQueue) !== dismissedQueue
+      ? {
+          index: Math.min(mainQueue.done, Math.max(mainQueue.total - 1, 0)),
+          total: mainQueue.total,
+          label: accounts.find((a) => a.id === mainQueue.current)?.label ?? '',
+          done: mainQueue.current === null && mainQueue.done >= mainQueue.total,
+          ok: mainQueue.loggedIn,
+          current: mainQueue.current,
+        }
+      : mainQueue
+        ? null
+        : loginAll;
+  const first = readiness.items[0];
+  const day = first ? sessionDay(first.readiness, now) : 'today';
   const paused =
     snapshot.state === 'ready' && snapshot.value.notificationsPausedUntil
       ? instantText(snapshot.value.notificationsPausedUntil, timeZone)
@@ -221,7 +348,7 @@ function Dashboard({
       <header className="app-header">
         <div className="brand">
           <svg
-            className={`brand-mark status-${worst ?? 'none'}`}
+            className={`brand-mark ${accounts.length > 0 ? toneClass(summary.tone) : 'tone-none'}`}
             width="26"
             height="26"
             viewBox="0 0 26 26"
@@ -235,9 +362,7 @@ function Dashboard({
         </div>
         {snapshot.state === 'ready' && accounts.length > 0 ? (
           <p className="summary">
-            {usable === accounts.length
-              ? `All ${accounts.length === 1 ? '' : `${accounts.length} `}tokens usable`
-              : `${usable} of ${accounts.length} tokens usable`}
+            {summaryText(summary, day)}
             {paused ? ` · notifications paused until ${paused.ist}` : ''}
           </p>
         ) : null}
@@ -252,9 +377,9 @@ function Dashboard({
                   onClick={() => go(v)}
                 >
                   {VIEW_TITLE[v]}
-                  {v === 'accounts' && attention.length > 0 ? (
+                  {v === 'accounts' && summary.needYou > 0 ? (
                     <span className="nav-count">
-                      {attention.length} <span className="sr-only">need attention</span>
+                      {summary.needYou} <span className="sr-only">need you</span>
                     </span>
                   ) : null}
                 </button>
@@ -297,15 +422,24 @@ function Dashboard({
           </div>
         ) : view === 'accounts' ? (
           <AccountsView
-            accounts={accounts}
-            statusOf={statusOf}
+            items={readiness.items}
+            needYou={readiness.needYou}
             now={now}
             timeZone={timeZone}
+            morningReminder={morningReminder}
             pending={pending}
             commandErrors={commandErrors}
-            attention={attention}
+            done={done}
+            loginAll={progress}
             onCommand={(a, c) => void run(a, c)}
+            onCancelLogin={cancelLogin}
             onBannerAction={onBannerAction}
+            onLogInAll={(queue) => void logInAll(queue)}
+            onStopLogInAll={() => stopLogInAll(progress?.current ?? null)}
+            onDismissLogInAll={() => {
+              setLoginAll(null);
+              if (mainQueue) setDismissedQueue(JSON.stringify(mainQueue));
+            }}
             onEdit={(id) => setDialog({ kind: 'edit', id })}
             onAdd={() => setDialog({ kind: 'add' })}
           />
@@ -317,21 +451,21 @@ function Dashboard({
             revision={snapshot.value.at}
           />
         ) : preferences.state === 'ready' ? (
-          <SettingsView
-            preferences={preferences.value}
-            accounts={accounts}
-            onSave={savePreferences}
-            onPreviewTheme={previewTheme}
-            onEditAccount={(id) => setDialog({ kind: 'edit', id })}
-          />
+          <Suspense fallback={<Loading what="settings" />}>
+            <SettingsView
+              preferences={preferences.value}
+              accounts={accounts}
+              onSave={savePreferences}
+              onPreviewTheme={previewTheme}
+              onEditAccount={(id) => setDialog({ kind: 'edit', id })}
+            />
+          </Suspense>
         ) : preferences.state === 'failed' ? (
           <p className="form-error" role="alert">
             {preferences.error}
           </p>
         ) : (
-          <p className="muted" role="status">
-            Loading settings…
-          </p>
+          <Loading what="settings" />
         )}
       </main>
 
@@ -340,37 +474,45 @@ function Dashboard({
       </div>
 
       {dialog?.kind === 'add' ? (
-        <AccountDialog
-          api={api}
-          mode={{ kind: 'add' }}
-          takenIds={accounts.map((a) => a.id)}
-          now={now}
-          onClose={closeDialog}
-          onSaved={(label) => {
-            closeDialog();
-            setAnnouncement(`${label} added. Click Log in to get its first token.`);
-          }}
-          onRemoved={closeDialog}
-          fallbackFocus={fallbackFocus}
-        />
+        <Suspense fallback={null}>
+          <AccountDialog
+            api={api}
+            mode={{ kind: 'add' }}
+            takenIds={accounts.map((a) => a.id)}
+            now={now}
+            onClose={closeDialog}
+            onSaved={(label) => {
+              closeDialog();
+              setAnnouncement(`${label} added. Click Log in to get its first token.`);
+            }}
+            onRemoved={closeDialog}
+            fallbackFocus={fallbackFocus}
+          />
+        </Suspense>
       ) : null}
       {dialog?.kind === 'edit' && dialogAccount ? (
-        <AccountDialog
-          api={api}
-          mode={{ kind: 'edit', account: dialogAccount }}
-          takenIds={accounts.map((a) => a.id)}
-          now={now}
-          onClose={closeDialog}
-          onSaved={(label) => {
-            closeDialog();
-            setAnnouncement(`${label} saved.`);
-          }}
-          onRemoved={(label) => {
-            closeDialog();
-            setAnnouncement(`${label} removed.`);
-          }}
-          fallbackFocus={fallbackFocus}
-        />
+        <Suspense fallback={null}>
+          <AccountDialog
+            api={api}
+            mode={{ kind: 'edit', account: dialogAccount }}
+            takenIds={accounts.map((a) => a.id)}
+            now={now}
+            onClose={closeDialog}
+            onSaved={(label) => {
+              closeDialog();
+              setDone((d) => ({
+                ...d,
+                [dialogAccount.id]: `Settings saved at ${istTime(clock.now())} IST.`,
+              }));
+              setAnnouncement(`${label} saved.`);
+            }}
+            onRemoved={(label) => {
+              closeDialog();
+              setAnnouncement(`${label} removed.`);
+            }}
+            fallbackFocus={fallbackFocus}
+          />
+        </Suspense>
       ) : null}
       {dialog?.kind === 'pin' && dialogAccount ? (
         <PinDialog
@@ -386,41 +528,61 @@ function Dashboard({
   );
 }
 
+function Loading({ what }: { what: string }) {
+  return (
+    <p className="muted" role="status">
+      Loading {what}…
+    </p>
+  );
+}
+
 function AccountsView({
-  accounts,
-  statusOf,
+  items,
+  needYou,
   now,
   timeZone,
+  morningReminder,
   pending,
   commandErrors,
-  attention,
+  done,
+  loginAll,
   onCommand,
+  onCancelLogin,
   onBannerAction,
+  onLogInAll,
+  onStopLogInAll,
+  onDismissLogInAll,
   onEdit,
   onAdd,
 }: {
-  accounts: readonly AccountView[];
-  statusOf: (a: AccountView) => TokenStatus;
+  items: readonly AccountReadiness[];
+  needYou: readonly AccountReadiness[];
   now: number;
   timeZone: string;
+  morningReminder: string;
   pending: Readonly<Record<string, CardCommand>>;
   commandErrors: Readonly<Record<string, CommandError>>;
-  attention: readonly { account: AccountView; status: TokenStatus }[];
+  done: Readonly<Record<string, string>>;
+  loginAll: LoginAllProgress | null;
   onCommand: (account: AccountView, command: CardCommand) => void;
+  onCancelLogin: ((account: AccountView) => Promise<void>) | undefined;
   onBannerAction: (account: AccountView, action: AccountAction) => void;
+  onLogInAll: (queue: readonly AccountView[]) => void;
+  onStopLogInAll: () => void;
+  onDismissLogInAll: () => void;
   onEdit: (id: string) => void;
   onAdd: () => void;
 }) {
   useEffect(markAccountsPainted, []);
   const busyIds = useMemo(() => new Set(Object.keys(pending)), [pending]);
 
-  if (accounts.length === 0) {
+  if (items.length === 0) {
     return (
       <section className="empty-state" aria-labelledby="empty-heading">
         <h3 id="empty-heading">No accounts yet</h3>
         <p>
           Add your Upstox, Zerodha Kite or FYERS API app. TokenTray then keeps its access token
-          fresh, writes it where your bots read it, and tells you before it runs out.
+          fresh, writes it where your bots read it, and tells you when a login is due.
         </p>
         <button id="add-account" type="button" className="button button-primary" onClick={onAdd}>
           Add your first account
@@ -433,27 +595,37 @@ function AccountsView({
     <>
       <div aria-live="polite">
         <AttentionBanner
-          items={attention}
-          timeZone={timeZone}
+          items={needYou}
+          now={now}
+          morningReminder={morningReminder}
           busyIds={busyIds}
+          loginAll={loginAll}
           onAction={onBannerAction}
+          onLogInAll={onLogInAll}
+          onStopLogInAll={onStopLogInAll}
+          onDismissLogInAll={onDismissLogInAll}
         />
       </div>
-      <ul className="account-list" role="list" aria-label="Accounts">
-        {accounts.map((a) => (
-          <li key={a.id}>
-            <AccountCard
-              account={a}
-              status={statusOf(a)}
-              now={now}
-              timeZone={timeZone}
-              pending={pending[a.id]}
-              commandError={currentError(commandErrors, a)}
-              onCommand={(c) => onCommand(a, c)}
-              onEdit={() => onEdit(a.id)}
-            />
-          </li>
-        ))}
+      <ul className="account-list" role="list" aria-label="Accounts, most urgent first">
+        {items.map((item) => {
+          const a = item.account;
+          return (
+            <li key={a.id}>
+              <AccountCard
+                item={item}
+                now={now}
+                timeZone={timeZone}
+                morningReminder={morningReminder}
+                pending={pending[a.id]}
+                commandError={currentError(commandErrors, a)}
+                done={done[a.id]}
+                onCommand={(c) => onCommand(a, c)}
+                onCancelLogin={onCancelLogin ? () => void onCancelLogin(a) : undefined}
+                onEdit={() => onEdit(a.id)}
+              />
+            </li>
+          );
+        })}
       </ul>
     </>
   );

@@ -1,20 +1,21 @@
 /**
- * One account at a glance: who, how long the token has left (ticking), when it dies in IST and local
- * time, where it is exported, and the buttons that fix it. A pure view of the account's snapshot.
+ * One account at a glance: who, whether its token carries the bots through the coming session (the
+ * readiness badge and one sentence), how long the token has left (ticking), when it dies in IST and
+ * local time, where it is exported, and the buttons that fix it. A pure view of the snapshot.
  */
 import { useId } from 'react';
 import { BROKERS } from '../../shared/brokers';
-import { formatCountdown } from '../../shared/countdown';
 import type { AccountView } from '../../shared/domain';
 import { isUsable, type TokenStatus } from '../../shared/status';
+import { ACTION_LABEL, BUSY_TEXT, STATUS_LABEL, errorFixedInSettings } from '../account-status';
 import {
-  ACTION_LABEL,
-  BUSY_TEXT,
-  errorFixedInSettings,
-  primaryAction,
-  statusHint,
-} from '../account-status';
-import { instantText, relativeText } from '../time-format';
+  readinessAction,
+  readinessLabel,
+  readinessLine,
+  toneClass,
+  type AccountReadiness,
+} from '../readiness-view';
+import { countdownText, instantText, relativeText } from '../time-format';
 import { BrokerMark } from './broker-mark';
 import { ErrorIcon } from './field';
 import { StatusBadge } from './status-badge';
@@ -22,15 +23,20 @@ import { StatusBadge } from './status-badge';
 export type CardCommand = 'login' | 'refresh' | 'validate' | 'open-folder';
 
 export interface AccountCardProps {
-  readonly account: AccountView;
-  readonly status: TokenStatus;
+  readonly item: AccountReadiness;
   readonly now: number;
   readonly timeZone: string;
+  /** IST HH:MM of the morning reminder, named in "log in after …" lines. */
+  readonly morningReminder: string;
   /** A command this window sent and main has not answered yet. */
   readonly pending: CardCommand | undefined;
   /** The answer to the last command, when it failed. */
   readonly commandError: string | undefined;
+  /** The visible confirmation of the last command that succeeded. */
+  readonly done: string | undefined;
   readonly onCommand: (command: CardCommand) => void;
+  /** Closes the open login window; undefined when main offers no cancel. */
+  readonly onCancelLogin: (() => void) | undefined;
   readonly onEdit: () => void;
 }
 
@@ -46,11 +52,11 @@ function Countdown({
   let value: string;
   let unit = '';
   if (status === 'none') value = 'No token';
-  else if (status === 'revoked') value = 'Rejected';
+  else if (status === 'revoked') value = 'No usable token';
   else if (!account.expiresAt) value = '—';
   else {
     const left = new Date(account.expiresAt).getTime() - now;
-    value = left > 0 ? formatCountdown(left, { seconds: true }) : 'Expired';
+    value = left > 0 ? countdownText(left) : 'Expired';
     unit = left > 0 ? 'left' : '';
   }
   return (
@@ -80,34 +86,34 @@ function Spinner() {
 }
 
 export function AccountCard({
-  account,
-  status,
+  item,
   now,
   timeZone,
+  morningReminder,
   pending,
   commandError,
+  done,
   onCommand,
+  onCancelLogin,
   onEdit,
 }: AccountCardProps) {
+  const { account, status, readiness } = item;
   const titleId = useId();
   const broker = BROKERS[account.broker];
   const busyKind = account.busy ?? (pending === 'open-folder' ? undefined : pending);
   const busy = busyKind !== undefined || pending !== undefined;
-  const primary = primaryAction(account, status);
-  const attention =
-    status === 'expired' ||
-    status === 'revoked' ||
-    status === 'none' ||
-    status === 'critical' ||
-    account.lastError !== null;
-  // main's words already say what went wrong and what to do; a failed command's answer is shown
-  // too unless it is the same message.
+  const primary = readinessAction(item);
+  // main's words say what went wrong and what to do; a failed command's answer is shown too
+  // unless it is the same message. The readiness line above says it in a few words, not again.
+  // A cancelled login is the user's own choice, not a failure to alarm about.
+  const lastError = account.lastError?.kind === 'cancelled' ? null : account.lastError;
   const errors = [
-    account.lastError?.message,
-    commandError !== account.lastError?.message ? commandError : undefined,
+    lastError?.message,
+    commandError !== lastError?.message ? commandError : undefined,
   ].filter((e): e is string => e !== undefined);
   const renewed = account.lastRefreshAt ?? account.issuedAt;
   const canValidate = isUsable(status);
+  const revoked = status === 'revoked';
   // Visible "Log in", heard "Log in (Personal)": every card has the same buttons. The space sits
   // outside the hidden span so every accessible-name algorithm keeps it.
   const sr = (
@@ -117,10 +123,10 @@ export function AccountCard({
     </>
   );
 
-  const button = (command: CardCommand, label: string, isPrimary: boolean) => (
+  const button = (command: CardCommand, label: string) => (
     <button
       type="button"
-      className={isPrimary ? 'button button-primary' : 'button'}
+      className={primary === command ? 'button button-primary' : 'button'}
       aria-disabled={busy || undefined}
       onClick={() => {
         if (!busy) onCommand(command);
@@ -133,10 +139,11 @@ export function AccountCard({
 
   return (
     <article
-      className={`account-card status-${status}`}
+      className={`account-card ${toneClass(readiness.tone)} status-${status}`}
       aria-labelledby={titleId}
       aria-busy={busy || undefined}
       data-account-id={account.id}
+      data-readiness={readiness.state}
     >
       <header className="card-head">
         <BrokerMark broker={account.broker} />
@@ -147,7 +154,9 @@ export function AccountCard({
             {account.userName ? ` · ${account.userName}` : ''}
           </p>
         </div>
-        <StatusBadge status={status} />
+        <StatusBadge tone={readiness.tone} state={readiness.state}>
+          {readinessLabel(readiness, status)}
+        </StatusBadge>
         <button type="button" className="button button-small button-quiet" onClick={onEdit}>
           Edit{sr}
         </button>
@@ -155,11 +164,22 @@ export function AccountCard({
 
       <div className="card-time">
         <Countdown account={account} status={status} now={now} />
-        <p className="status-hint">{statusHint(account, status)}</p>
+        <p className="readiness-line">{readinessLine(item, { now, morningReminder })}</p>
       </div>
 
       <dl className="card-facts">
-        {account.expiresAt ? (
+        {revoked ? (
+          <div>
+            <dt>Rejected</dt>
+            <dd>
+              {account.lastError ? (
+                <When iso={account.lastError.at} timeZone={timeZone} now={now} />
+              ) : (
+                'by the broker'
+              )}
+            </dd>
+          </div>
+        ) : account.expiresAt ? (
           <div>
             <dt>{status === 'expired' ? 'Expired' : 'Expires'}</dt>
             <dd>
@@ -194,11 +214,16 @@ export function AccountCard({
             </dd>
           </div>
         ) : null}
-        {account.tokenMasked ? (
+        {account.tokenMasked || status !== 'none' ? (
           <div>
             <dt>Token</dt>
             <dd>
-              <code className="token-mask">{account.tokenMasked}</code>
+              {account.tokenMasked ? (
+                <code className="token-mask">{account.tokenMasked}</code>
+              ) : null}{' '}
+              <span className="token-status">
+                {revoked ? 'rejected by the broker' : STATUS_LABEL[status].toLowerCase()}
+              </span>
             </dd>
           </div>
         ) : null}
@@ -221,7 +246,10 @@ export function AccountCard({
                         ) : (
                           <span className="export-failed">
                             {' '}
-                            · not written: {last.message ?? 'the write failed'}
+                            · not written
+                            {last.message && !errors.some((e) => e.includes(last.message ?? ''))
+                              ? `: ${last.message}`
+                              : ''}
                           </span>
                         )
                       ) : null}
@@ -235,10 +263,17 @@ export function AccountCard({
       </dl>
 
       {busy ? (
-        <p className="card-busy" role="status">
-          <Spinner />
-          {busyKind ? BUSY_TEXT[busyKind](broker.label) : 'Opening the folder…'}
-        </p>
+        <div className="card-busy" role="status">
+          <p>
+            <Spinner />
+            {busyKind ? BUSY_TEXT[busyKind](broker.label) : 'Opening the folder…'}
+          </p>
+          {account.busy === 'login' && onCancelLogin ? (
+            <button type="button" className="button button-small" onClick={onCancelLogin}>
+              Cancel login{sr}
+            </button>
+          ) : null}
+        </div>
       ) : null}
 
       {errors.map((e, i) => (
@@ -255,13 +290,20 @@ export function AccountCard({
         </div>
       ))}
 
+      {done && !busy && errors.length === 0 ? (
+        <p className="card-done" role="status">
+          <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" focusable="false">
+            <path d="M2 6.5 4.8 9 10 3" fill="none" strokeWidth="2" stroke="currentColor" />
+          </svg>{' '}
+          {done}
+        </p>
+      ) : null}
+
       <div className="card-actions" role="group" aria-label={`Actions for ${account.label}`}>
-        {button('login', ACTION_LABEL.login, attention && primary === 'login')}
-        {account.canRefresh
-          ? button('refresh', ACTION_LABEL.refresh, attention && primary === 'refresh')
-          : null}
-        {canValidate ? button('validate', 'Validate', attention && primary === 'validate') : null}
-        {account.exportTargets.length > 0 ? button('open-folder', 'Open .env folder', false) : null}
+        {button('login', ACTION_LABEL.login)}
+        {account.canRefresh ? button('refresh', ACTION_LABEL.refresh) : null}
+        {canValidate ? button('validate', ACTION_LABEL.validate) : null}
+        {account.exportTargets.length > 0 ? button('open-folder', 'Open .env folder') : null}
       </div>
     </article>
   );

@@ -5,8 +5,6 @@
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { BROKER_IDS, BROKERS, type BrokerId } from '../../shared/brokers';
-import { describeInstant } from '../../shared/countdown';
-import { IST_ZONE } from '../../shared/expiry';
 import type { AccountView } from '../../shared/domain';
 import type { TokenTrayApi } from '../../shared/ipc-contract';
 import {
@@ -25,6 +23,7 @@ import {
   type TargetDraft,
 } from '../account-form';
 import { runCommand, unreachable } from '../bridge';
+import { IST, instantText } from '../time-format';
 import { BrokerMark } from './broker-mark';
 import { CopyButton } from './copy-button';
 import { Checkbox, ErrorIcon, Field, capitalise } from './field';
@@ -45,6 +44,11 @@ export interface AccountDialogProps {
   readonly fallbackFocus: () => HTMLElement | null;
 }
 
+/** "an Upstox", "a Zerodha Kite", "a FYERS" (said "fyers"). */
+export function articleFor(word: string): 'a' | 'an' {
+  return /^[aeiou]/i.test(word) && !/^(eu|uni|use|usu)/i.test(word) ? 'an' : 'a';
+}
+
 function cutoffText(broker: BrokerId): string {
   const c = BROKERS[broker].accessTokenCutoff;
   return `${String(c.hour).padStart(2, '0')}:${String(c.minute).padStart(2, '0')} IST`;
@@ -53,7 +57,7 @@ function cutoffText(broker: BrokerId): string {
 const BROKER_HINT: Readonly<Record<BrokerId, string>> = {
   upstox: `One login a day; the token lasts until ${cutoffText('upstox')} the next morning.`,
   kite: `One login a day; the token lasts until ${cutoffText('kite')} the next morning.`,
-  fyers: `One login, then one-click refresh with your PIN for 15 days. Tokens last until ${cutoffText('fyers')}.`,
+  fyers: `One login, then a refresh with your PIN for 15 days (automatic after the ${cutoffText('fyers')} cutoff if you let it). Tokens last until ${cutoffText('fyers')}.`,
 };
 
 export function AccountDialog(props: AccountDialogProps) {
@@ -65,7 +69,7 @@ export function AccountDialog(props: AccountDialogProps) {
     mode.kind === 'edit'
       ? `Edit ${mode.account.label}`
       : broker
-        ? `Add a ${BROKERS[broker].label} account`
+        ? `Add ${articleFor(BROKERS[broker].label)} ${BROKERS[broker].label} account`
         : 'Add an account';
   return (
     <Modal title={title} onClose={onClose} wide fallbackFocus={fallbackFocus}>
@@ -398,11 +402,15 @@ function DetailsStep({
       </fieldset>
 
       <fieldset className="form-section">
-        <legend>Warnings</legend>
+        <legend>Countdown</legend>
+        <p className="field-hint">
+          The card&rsquo;s colour says whether the token carries your bots through the next market
+          session. These minutes only name the token&rsquo;s own state beside its countdown.
+        </p>
         <div className="field-grid field-grid-3">
           <Field
             id={fid('expiringMinutes')}
-            label="Orange below (minutes)"
+            label="“Expiring soon” from (minutes left)"
             value={draft.expiringMinutes}
             onValue={(v) => update({ expiringMinutes: v }, 'expiringMinutes', 'criticalMinutes')}
             error={errors.expiringMinutes}
@@ -411,7 +419,7 @@ function DetailsStep({
           />
           <Field
             id={fid('criticalMinutes')}
-            label="Red below (minutes)"
+            label="“About to expire” below (minutes left)"
             value={draft.criticalMinutes}
             onValue={(v) => update({ criticalMinutes: v }, 'criticalMinutes')}
             error={errors.criticalMinutes}
@@ -420,11 +428,11 @@ function DetailsStep({
           />
           <Field
             id={fid('notifyMinutes')}
-            label="Notify at (minutes before expiry)"
+            label="Warn at (minutes before expiry)"
             value={draft.notifyMinutes}
             onValue={(v) => update({ notifyMinutes: v }, 'notifyMinutes')}
             error={errors.notifyMinutes}
-            hint="Separate with commas, e.g. 60, 15."
+            hint={`Separate with commas, e.g. 60, 15. Sent only when a login then would outlast the current token; ${info.label} tokens die at ${cutoffText(broker)} whenever you log in, so otherwise you get the morning reminder instead.`}
             className="field-narrow"
           />
         </div>
@@ -439,7 +447,7 @@ function DetailsStep({
           </p>
           <Checkbox
             id={fid('autoRefresh')}
-            label="Refresh automatically before the token expires"
+            label={`Refresh automatically after the ${cutoffText(broker)} cutoff, in time for 09:15`}
             checked={draft.autoRefresh}
             onChecked={(autoRefresh) => update({ autoRefresh })}
             hint={
@@ -536,7 +544,7 @@ function TargetEditor({
   const info = BROKERS[broker];
   const prefix = defaultVarPrefix(broker);
   const titleId = fid(p('title'));
-  const expiryText = describeInstant(expiry, IST_ZONE).ist;
+  const expiryText = instantText(expiry.toISOString(), IST)?.ist ?? '';
   if (target.kind === 'json') {
     return (
       <div className="target" role="group" aria-labelledby={titleId}>

@@ -2,14 +2,12 @@
  * App-wide settings: the morning reminder, warnings, the trading-holiday list, start at login and the
  * theme. Validated with the shared preferences schema before anything is sent to main.
  */
-import { DateTime } from 'luxon';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { BROKERS } from '../../shared/brokers';
 import { NSE_HOLIDAYS_2026 } from '../../shared/calendar';
 import { preferencesSchema, type AccountView, type Preferences } from '../../shared/domain';
-import { IST_ZONE } from '../../shared/expiry';
 import type { CommandResult } from '../../shared/ipc-contract';
-import { minutesText } from '../account-status';
+import { minutesText } from '../time-format';
 import { ErrorIcon, Field, capitalise } from './field';
 
 type Theme = Preferences['theme'];
@@ -23,9 +21,23 @@ export interface SettingsViewProps {
   readonly onEditAccount: (id: string) => void;
 }
 
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+
+/** True for a real calendar date written YYYY-MM-DD (no 2026-02-30). */
+export function isIsoDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+/** "2026-12-25 (Fri)": ISO date, weekday beside it. */
 function holidayText(iso: string): string {
-  const d = DateTime.fromISO(iso, { zone: IST_ZONE });
-  return d.isValid ? d.toFormat('ccc d LLL yyyy') : iso;
+  if (!isIsoDate(iso)) return iso;
+  const [y, m, d] = iso.split('-').map(Number);
+  const weekday = WEEKDAYS[new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1)).getUTCDay()];
+  return `${iso} (${weekday})`;
 }
 
 const THEMES: readonly { value: Theme; label: string }[] = [
@@ -71,8 +83,8 @@ export function SettingsView({
 
   const addHoliday = () => {
     const d = newHoliday.trim();
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || !DateTime.fromISO(d).isValid) {
-      setErrors((e) => ({ ...e, newHoliday: 'pick a date, e.g. 2026-10-20' }));
+    if (!isIsoDate(d)) {
+      setErrors((e) => ({ ...e, newHoliday: 'write the date as YYYY-MM-DD, e.g. 2026-10-20' }));
       return;
     }
     if (holidays.includes(d)) {
@@ -122,14 +134,16 @@ export function SettingsView({
         <Field
           id={`${id}-reminder`}
           label="Morning reminder (IST)"
-          type="time"
+          inputMode="numeric"
+          placeholder="HH:MM"
+          maxLength={5}
           value={reminder}
           onValue={(v) => {
             setReminder(v);
             clear('morningReminder');
           }}
           error={errors.morningReminder}
-          hint="On trading days, if an account has no valid token by this time, TokenTray reminds you to log in."
+          hint="24-hour HH:MM. On trading days, one notification at this time names every account whose token would not last through the 09:15–15:30 session; click it to log in to each in turn."
           className="field-narrow"
         />
         <Field
@@ -148,9 +162,14 @@ export function SettingsView({
       </section>
 
       <section className="panel" aria-labelledby={`${id}-thresholds`}>
-        <h3 id={`${id}-thresholds`}>Notification thresholds</h3>
+        <h3 id={`${id}-thresholds`}>Countdown and warnings</h3>
         <p className="field-hint">
-          Each account has its own: when it turns orange and red, and when you are notified.
+          A card&rsquo;s colour says whether its token carries your bots through the next session:
+          green ready, blue log in later (a login now would die at the broker&rsquo;s cutoff), amber
+          log in now, red the market opens within an hour or something failed. Each account also
+          names its token&rsquo;s own state and may warn before expiry, but only when a login then
+          would outlast the token (Upstox and Kite tokens die at a fixed time, so for them the
+          morning reminder speaks instead).
         </p>
         {accounts.length === 0 ? (
           <p className="muted">No accounts yet.</p>
@@ -162,11 +181,11 @@ export function SettingsView({
                   <strong>{a.label}</strong>{' '}
                   <span className="muted">({BROKERS[a.broker].label})</span>
                   <br />
-                  orange below {minutesText(a.thresholds.expiringMinutes)}, red below{' '}
-                  {minutesText(a.thresholds.criticalMinutes)}
+                  “expiring soon” from {minutesText(a.thresholds.expiringMinutes)} left, “about to
+                  expire” below {minutesText(a.thresholds.criticalMinutes)}
                   {a.thresholds.notifyMinutes.length > 0
-                    ? `, notified ${a.thresholds.notifyMinutes.map(minutesText).join(' and ')} before expiry`
-                    : ', no notifications'}
+                    ? `; warned ${a.thresholds.notifyMinutes.map(minutesText).join(' and ')} before expiry only when a login then would outlast the token`
+                    : '; no warnings before expiry'}
                 </span>
                 <button
                   type="button"
@@ -223,7 +242,9 @@ export function SettingsView({
           <Field
             id={`${id}-new-holiday`}
             label="Add a holiday"
-            type="date"
+            placeholder="YYYY-MM-DD"
+            inputMode="numeric"
+            maxLength={10}
             value={newHoliday}
             onValue={(v) => {
               setNewHoliday(v);

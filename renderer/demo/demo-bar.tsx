@@ -1,9 +1,14 @@
 /** The strip on top of the demo page: says it is fake, switches scenarios, moves the demo clock. */
-import { DateTime } from 'luxon';
-import { IST_ZONE } from '../../shared/expiry';
 import { useNow } from '../clock';
+import { partsIn, IST } from '../time-format';
 import type { DemoClock } from './demo-clock';
 import { SCENARIOS } from './scenarios';
+
+function demoClockText(now: number): string {
+  const p = partsIn(now, IST);
+  const seconds = String(Math.floor(now / 1000) % 60).padStart(2, '0');
+  return p ? `${p.weekday} ${p.date} ${p.time}:${seconds}` : '';
+}
 
 export function DemoBar({ scenario, clock }: { scenario: string; clock: DemoClock }) {
   const now = useNow(clock);
@@ -28,9 +33,7 @@ export function DemoBar({ scenario, clock }: { scenario: string; clock: DemoCloc
         </select>
       </label>
       <span className="demo-clock">
-        <time dateTime={new Date(now).toISOString()}>
-          {DateTime.fromMillis(now, { zone: IST_ZONE }).toFormat('ccc d LLL, HH:mm:ss')} IST
-        </time>
+        <time dateTime={new Date(now).toISOString()}>{demoClockText(now)} IST</time>
         <button type="button" onClick={() => clock.advance(15 * 60_000)}>
           +15 min
         </button>

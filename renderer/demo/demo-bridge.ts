@@ -11,6 +11,7 @@ import {
   type AccountView,
   type ActivityEntry,
   type ErrorKind,
+  type LoginQueue,
   type Preferences,
   type Snapshot,
 } from '../../shared/domain';
@@ -20,7 +21,9 @@ import {
   type IpcChannel,
   type TokenTrayApi,
 } from '../../shared/ipc-contract';
+import { compareByUrgency, readinessAt } from '../../shared/readiness';
 import { statusAt } from '../../shared/status';
+import { readinessInputOf } from '../readiness-view';
 import type { DemoClock } from './demo-clock';
 import { fakeMask, type DemoAccount, type DemoState } from './scenarios';
 
@@ -52,8 +55,11 @@ export interface DemoControls {
   publish(): void;
 }
 
+/** The demo offers every optional command too (Log in all, Cancel login). */
+export type DemoApi = TokenTrayApi & Required<Pick<TokenTrayApi, 'cancelLogin' | 'loginAll'>>;
+
 export interface DemoBridge {
-  readonly api: TokenTrayApi;
+  readonly api: DemoApi;
   readonly controls: DemoControls;
 }
 
@@ -90,6 +96,8 @@ export function createDemoBridge(
   let latency = options.latencyMs;
   let fileSeq = 0;
   let lastPublishedKey = '';
+  let loginQueue: LoginQueue | null = null;
+  let dropQueue = false;
 
   const nowIso = () => new Date(clock.now()).toISOString();
   const note = (accountId: string | null, level: ActivityEntry['level'], message: string) => {
@@ -147,12 +155,13 @@ export function createDemoBridge(
       at: new Date(now).toISOString(),
       accounts: accounts.map((a) => view(a, now)),
       notificationsPausedUntil: null,
+      loginQueue,
     });
   }
 
   function publish(force = false): void {
     const s = snapshot();
-    const key = JSON.stringify(s.accounts);
+    const key = JSON.stringify([s.accounts, s.loginQueue]);
     if (!force && key === lastPublishedKey) return;
     lastPublishedKey = key;
     for (const l of listeners) l(s);
@@ -163,6 +172,20 @@ export function createDemoBridge(
   clock.onJump(() => publish());
 
   const wait = () => new Promise<void>((resolve) => setTimeout(resolve, latency));
+  /** Open login "windows": closing one (cancelLogin) ends its wait early. */
+  const openLogins = new Map<string, () => void>();
+  const waitForLogin = (id: string) =>
+    new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        openLogins.delete(id);
+        resolve(true);
+      }, latency);
+      openLogins.set(id, () => {
+        clearTimeout(timer);
+        openLogins.delete(id);
+        resolve(false);
+      });
+    });
 
   function record(method: string, request: unknown): void {
     calls.push({ method, request: redact(request), at: clock.now() });
@@ -195,7 +218,7 @@ export function createDemoBridge(
       expiresAt: nextDailyCutoff(new Date(now), info.accessTokenCutoff).getTime(),
       refreshExpiresAt,
       revoked: false,
-      masked: fakeMask(),
+      masked: fakeMask(a.config.broker),
       userName: 'DEMO USER',
     };
     a.lastRefreshAt = now;
@@ -232,9 +255,15 @@ export function createDemoBridge(
     }
     a.busy = busy;
     publish();
-    await wait();
+    const finished = busy === 'login' ? await waitForLogin(a.config.id) : (await wait(), true);
     a.busy = null;
     try {
+      if (!finished) {
+        throw new CommandError(
+          'cancelled',
+          'The login was cancelled before it finished. The previous token, if any, is unchanged.',
+        );
+      }
       const scripted = a.failNext;
       if (scripted && scripted.command === busy) {
         a.failNext = null;
@@ -245,18 +274,86 @@ export function createDemoBridge(
       return { ok: true };
     } catch (e) {
       const err = e instanceof CommandError ? e : new CommandError('bad-response', String(e));
-      if (err.kind !== 'busy') a.lastError = { kind: err.kind, message: err.message, at: nowIso() };
+      if (err.kind !== 'busy' && err.kind !== 'cancelled')
+        a.lastError = { kind: err.kind, message: err.message, at: nowIso() };
       note(
         a.config.id,
         'error',
-        `${method === 'login' ? 'Login' : method === 'refresh' ? 'Refresh' : 'Validation'} failed: ${err.message}`,
+        err.kind === 'cancelled'
+          ? 'Login cancelled'
+          : `${method === 'login' ? 'Login' : method === 'refresh' ? 'Refresh' : 'Validation'} failed: ${err.message}`,
       );
       publish();
       return { ok: false, error: err.message };
     }
   }
 
-  const api: TokenTrayApi = {
+  /** Main's "Log in all", as the demo does it: one login after another, progress in the snapshot. */
+  async function runQueue(ids: readonly string[]): Promise<void> {
+    dropQueue = false;
+    let q: LoginQueue = {
+      accountIds: [...ids],
+      current: null,
+      done: 0,
+      total: ids.length,
+      loggedIn: 0,
+      cancelled: 0,
+      failed: 0,
+    };
+    for (const id of ids) {
+      if (dropQueue) break;
+      q = { ...q, current: id };
+      loginQueue = q;
+      const result = await api.login({ id });
+      const cancelled = !result.ok && /cancelled/.test(result.error);
+      q = {
+        ...q,
+        current: null,
+        done: q.done + 1,
+        loggedIn: q.loggedIn + (result.ok ? 1 : 0),
+        cancelled: q.cancelled + (cancelled ? 1 : 0),
+        failed: q.failed + (!result.ok && !cancelled ? 1 : 0),
+      };
+      loginQueue = q;
+      publish(true);
+    }
+    loginQueue = { ...q, current: null, done: q.total };
+    publish(true);
+  }
+
+  const api: DemoApi = {
+    loginAll: () => {
+      record('loginAll', {});
+      const now = clock.now();
+      const due = accounts
+        .map((a) => {
+          const v = view(a, now);
+          return {
+            id: a.config.id,
+            r: readinessAt(readinessInputOf(v, v.status), new Date(now), preferences.holidays),
+          };
+        })
+        .filter(
+          ({ r }) => r.state === 'needs-login' || (r.state === 'broken' && r.action === 'log-in'),
+        )
+        .sort((x, y) => compareByUrgency(x.r, y.r))
+        .map((x) => x.id);
+      if (loginQueue && loginQueue.current !== null) {
+        return Promise.resolve({ ok: false, error: 'Log in all is already running.' });
+      }
+      void runQueue(due);
+      return Promise.resolve({ ok: true, queued: due });
+    },
+    cancelLogin: (req) => {
+      record('cancelLogin', req);
+      const problem = invalid('account:cancel-login', req);
+      if (problem) return Promise.resolve({ ok: false, error: problem });
+      if (req.rest) dropQueue = true;
+      const close = openLogins.get(req.id);
+      if (!close) return Promise.resolve({ ok: false, error: 'No login window is open for it.' });
+      close();
+      return Promise.resolve({ ok: true });
+    },
     getSnapshot: () => {
       record('getSnapshot', {});
       return Promise.resolve(snapshot());

@@ -1,9 +1,12 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent, { type UserEvent } from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ipcContract } from '../../shared/ipc-contract';
 import { App } from '../../renderer/app';
 import { HOUR, NOW, account, fakeApi, iso, manualClock, snapshot } from './fixtures';
+
+// The dialog is loaded on first use (a separate chunk): the first open in a cold jsdom takes a while.
+vi.setConfig({ testTimeout: 20_000 });
 
 async function setup(accounts = [account()]) {
   const api = fakeApi(snapshot(accounts));
@@ -16,10 +19,10 @@ async function setup(accounts = [account()]) {
 
 async function openAdd(user: UserEvent, broker: RegExp) {
   await user.click(screen.getByRole('button', { name: /^Add (account|your first account)$/ }));
-  const dialog = screen.getByRole('dialog', { name: 'Add an account' });
+  const dialog = await screen.findByRole('dialog', { name: 'Add an account' }, { timeout: 10_000 });
   await user.click(within(dialog).getByRole('radio', { name: broker }));
   await user.click(within(dialog).getByRole('button', { name: 'Continue' }));
-  return screen.getByRole('dialog');
+  return await screen.findByRole('dialog');
 }
 
 describe('add account', () => {
@@ -50,13 +53,16 @@ describe('add account', () => {
   it('says what is missing, in the schemas’ words, and focuses the first problem', async () => {
     const { api, user } = await setup();
     const dialog = await openAdd(user, /Upstox/);
+    // "an Upstox", and the button's words are whole.
+    expect(dialog).toHaveAccessibleName('Add an Upstox account');
+    expect(within(dialog).queryByText(/App ID/)).toBeNull();
     await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
     const name = within(dialog).getByLabelText('Account name');
     expect(name).toHaveFocus();
     expect(name).toHaveAttribute('aria-invalid', 'true');
     expect(name).toHaveAccessibleDescription(/Give the account a name/);
     expect(within(dialog).getByLabelText('API key')).toHaveAccessibleDescription(
-      /Paste the API key \/ App ID from the broker/,
+      /Paste the API key from your Upstox app/,
     );
     expect(within(dialog).getByLabelText('API secret')).toHaveAccessibleDescription(
       /Paste the API secret/,
@@ -64,14 +70,14 @@ describe('add account', () => {
     expect(within(dialog).getByLabelText('File')).toHaveAccessibleDescription(/Choose a file/);
     expect(within(dialog).getByRole('alert')).toHaveTextContent('4 fields need fixing');
 
-    await user.clear(within(dialog).getByLabelText('Red below (minutes)'));
-    await user.type(within(dialog).getByLabelText('Red below (minutes)'), '200');
+    await user.clear(within(dialog).getByLabelText('“About to expire” below (minutes left)'));
+    await user.type(within(dialog).getByLabelText('“About to expire” below (minutes left)'), '200');
     await user.clear(within(dialog).getByLabelText('Redirect URI'));
     await user.type(within(dialog).getByLabelText('Redirect URI'), 'localhost:5055');
     await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
-    expect(within(dialog).getByLabelText('Red below (minutes)')).toHaveAccessibleDescription(
-      /The red threshold must be shorter than the orange one/,
-    );
+    expect(
+      within(dialog).getByLabelText('“About to expire” below (minutes left)'),
+    ).toHaveAccessibleDescription(/The red threshold must be shorter than the orange one/);
     expect(within(dialog).getByLabelText('Redirect URI')).toHaveAccessibleDescription(
       /starts with http:\/\/ or https:\/\//,
     );
@@ -143,7 +149,7 @@ describe('add account', () => {
     const alert = await within(dialog).findByRole('alert');
     expect(alert).toHaveTextContent('The system keychain is locked');
     expect(alert).toHaveFocus();
-    expect(screen.getByRole('dialog')).toBeVisible();
+    expect(await screen.findByRole('dialog')).toBeVisible();
   });
 
   it('previews the .env lines with a placeholder token and the expiry a login now would get', async () => {
@@ -222,15 +228,15 @@ describe('edit account', () => {
   it('never shows the stored secret and keeps it (and the PIN) when left empty', async () => {
     const { api, user } = await setup([fyers]);
     await user.click(screen.getByRole('button', { name: 'Edit (Swing)' }));
-    const dialog = screen.getByRole('dialog', { name: 'Edit Swing' });
+    const dialog = await screen.findByRole('dialog', { name: 'Edit Swing' });
     const secret = within(dialog).getByLabelText('Secret ID');
     expect(secret).toHaveValue('');
     expect(secret).toHaveAccessibleDescription(/Leave empty to keep it/);
     expect(within(dialog).getByLabelText('FYERS PIN')).toHaveAccessibleDescription(
       /A PIN is already stored/,
     );
-    await user.clear(within(dialog).getByLabelText('Notify at (minutes before expiry)'));
-    await user.type(within(dialog).getByLabelText('Notify at (minutes before expiry)'), '30, 5');
+    await user.clear(within(dialog).getByLabelText('Warn at (minutes before expiry)'));
+    await user.type(within(dialog).getByLabelText('Warn at (minutes before expiry)'), '30, 5');
     await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
     expect(api.saveAccount).toHaveBeenCalledTimes(1);
     const [input] = api.saveAccount.mock.calls[0] ?? [];
@@ -247,7 +253,7 @@ describe('edit account', () => {
   it('sends a new secret when one is typed', async () => {
     const { api, user } = await setup([fyers]);
     await user.click(screen.getByRole('button', { name: 'Edit (Swing)' }));
-    const dialog = screen.getByRole('dialog');
+    const dialog = await screen.findByRole('dialog');
     await user.type(within(dialog).getByLabelText('Secret ID'), 'rotated-secret');
     await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
     expect(api.saveAccount).toHaveBeenCalledWith(
@@ -275,7 +281,7 @@ describe('dialog keyboard handling', () => {
     const { user } = await setup();
     const opener = screen.getByRole('button', { name: 'Add account' });
     await user.click(opener);
-    const dialog = screen.getByRole('dialog', { name: 'Add an account' });
+    const dialog = await screen.findByRole('dialog', { name: 'Add an account' });
     expect(dialog).toHaveAttribute('aria-modal', 'true');
     expect(within(dialog).getByRole('radio', { name: /Upstox/ })).toHaveFocus();
     // Everything behind the dialog is inert.
@@ -334,7 +340,7 @@ describe('export targets in the form', () => {
     }
     await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
     expect(api.saveAccount).toHaveBeenCalledTimes(1);
-  });
+  }, 60_000);
 
   it('keeps each file’s message on that file when an earlier one is removed', async () => {
     const { api, user } = await setup();

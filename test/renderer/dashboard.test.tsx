@@ -22,7 +22,7 @@ afterEach(() => {
 
 async function renderApp(api: ReturnType<typeof fakeApi>, clock = manualClock()) {
   render(<App api={api} clock={clock} timeZone="Europe/London" />);
-  await screen.findByRole('list', { name: 'Accounts' });
+  await screen.findByRole('list', { name: 'Accounts, most urgent first' });
   return clock;
 }
 
@@ -30,41 +30,65 @@ function card(label: string): HTMLElement {
   return screen.getByRole('article', { name: label });
 }
 
-/** The status badge's words. */
+/** The readiness badge's words. */
 function badge(c: HTMLElement): string | null {
-  return c.querySelector('[data-status]')?.textContent ?? null;
+  return c.querySelector('.status-badge')?.textContent ?? null;
 }
 
+/** 02:45 IST on Wed 2026-11-25, and the Upstox cutoff that follows it. */
+const AT_0245 = Date.parse('2026-11-24T21:15:00.000Z');
+const UPSTOX_0330 = '2026-11-24T22:00:00.000Z';
+
 describe('account list', () => {
-  it('shows status, countdown, and expiry in IST and local time from the snapshot', async () => {
-    const api = fakeApi(
-      snapshot([account({ expiresAt: '2026-11-25T22:00:00.000Z', status: 'valid' })]),
-    );
+  it('shows readiness, countdown, and expiry in IST and local time from the snapshot', async () => {
+    const api = fakeApi(snapshot([account()]));
     await renderApp(api);
     const c = card('Personal');
-    expect(badge(c)).toBe('Valid');
+    expect(badge(c)).toBe('Ready');
+    expect(c).toHaveAttribute('data-readiness', 'ready');
     expect(within(c).getByRole('timer')).toHaveTextContent('18h 25m 00s left');
-    expect(c).toHaveTextContent('03:30 IST, Thu 26 Nov · 22:00 Wed 25 Nov (GMT)');
+    expect(c).toHaveTextContent('Ready for today · good until 03:30 tomorrow');
+    expect(c).toHaveTextContent('03:30 IST Thu 2026-11-26 · 22:00 Wed 2026-11-25 (GMT)');
     expect(c).toHaveTextContent('/home/demo/bots/personal/.env as UPSTOX_ACCESS_TOKEN');
-    expect(c).toHaveTextContent('eyJd…0001');
+    expect(c).toHaveTextContent('eyJ0…k3Xq');
   });
 
-  it('recomputes the colour from expiresAt as time passes, without a new snapshot', async () => {
-    const api = fakeApi(snapshot([account({ expiresAt: iso(NOW + 3 * HOUR + 2000) })]));
-    const clock = await renderApp(api);
+  it('at 02:45 a valid Upstox token is not red: good until 03:30, log in after 03:30', async () => {
+    const api = fakeApi(
+      snapshot([account({ expiresAt: UPSTOX_0330, status: 'critical' })], AT_0245),
+    );
+    const clock = await renderApp(api, manualClock(AT_0245));
     const c = card('Personal');
-    expect(badge(c)).toBe('Valid');
-    act(() => clock.advance(2000));
-    expect(badge(c)).toBe('Expiring soon');
-    act(() => clock.advance(2 * HOUR + 1));
-    expect(badge(c)).toBe('About to expire');
-    act(() => clock.advance(HOUR));
-    expect(badge(c)).toBe('Expired');
-    expect(within(c).getByRole('timer')).toHaveTextContent('Expired');
+    expect(badge(c)).toBe('Log in later');
+    expect(c).toHaveClass('tone-info');
+    expect(c).not.toHaveClass('tone-danger');
+    expect(c).toHaveTextContent(
+      'Good until 03:30 · log in after 03:30 for today — reminder at 08:30',
+    );
+    // Nothing to do yet: no banner, no badge, no highlighted Log in.
+    expect(screen.queryByRole('region', { name: /need/ })).toBeNull();
+    expect(screen.getByRole('button', { name: /^Accounts/ })).toHaveTextContent(/^Accounts$/);
+    expect(within(c).getByRole('button', { name: 'Log in (Personal)' })).not.toHaveClass(
+      'button-primary',
+    );
+    expect(screen.getByText(/Nothing to do yet: 1 account to log in later/)).toBeInTheDocument();
+
+    // 03:30:01: now a login lasts through the session: amber while 09:15 is hours away…
+    act(() => clock.set(Date.parse(UPSTOX_0330) + 1000));
+    expect(badge(c)).toBe('Log in now');
+    expect(c).toHaveClass('tone-warn');
+    expect(c).toHaveTextContent('Expired at 03:30 · log in now for today (market opens 09:15)');
+    expect(within(c).getByRole('button', { name: 'Log in (Personal)' })).toHaveClass(
+      'button-primary',
+    );
+    expect(screen.getByRole('region', { name: '1 account needs you' })).toBeVisible();
+    // …red from an hour before the open.
+    act(() => clock.set(Date.parse('2026-11-25T02:45:00.000Z')));
+    expect(c).toHaveClass('tone-danger');
     expect(api.getSnapshot).toHaveBeenCalledTimes(1);
   });
 
-  it('uses each account’s own thresholds', async () => {
+  it('names the token’s own state with each account’s thresholds', async () => {
     const api = fakeApi(
       snapshot([
         account({
@@ -74,17 +98,67 @@ describe('account list', () => {
       ]),
     );
     await renderApp(api);
-    expect(badge(card('Personal'))).toBe('Expiring soon');
-    expect(card('Personal')).toHaveTextContent('Less than 6 h left.');
+    expect(card('Personal')).toHaveTextContent('eyJ0…k3Xq expiring soon');
   });
 
-  it('keeps "revoked" from main whatever the clock says', async () => {
+  it('shows a revoked token as revoked, with no expiry that looks good', async () => {
     const api = fakeApi(
-      snapshot([account({ status: 'revoked', expiresAt: iso(NOW + 10 * HOUR) })]),
+      snapshot([
+        account({
+          broker: 'kite',
+          status: 'revoked',
+          tokenMasked: 'q8Zm…3kP1',
+          expiresAt: '2026-11-26T00:30:00.000Z',
+          lastError: {
+            kind: 'revoked',
+            message: 'Zerodha Kite rejected the token. Click Log in to get a new one.',
+            at: iso(NOW - 10 * MIN),
+          },
+        }),
+      ]),
     );
     await renderApp(api);
-    expect(badge(card('Personal'))).toBe('Revoked');
-    expect(within(card('Personal')).getByRole('timer')).toHaveTextContent('Rejected');
+    const c = card('Personal');
+    expect(badge(c)).toBe('Revoked');
+    expect(within(c).getByRole('timer')).toHaveTextContent('No usable token');
+    expect(c).toHaveTextContent('Zerodha Kite rejected the token: log in again for today');
+    expect(c).toHaveTextContent('Rejected08:55 IST Wed 2026-11-25');
+    expect(c).not.toHaveTextContent('06:00 IST Thu 2026-11-26');
+    expect(c).not.toHaveTextContent('left');
+    // The badge and the headline do not contradict each other.
+    expect(c).not.toHaveTextContent('Rejected by');
+    // The detail is said once on the card (the banner says it in short).
+    expect(within(c).getAllByRole('alert')).toHaveLength(1);
+  });
+
+  it('lists the most urgent account first, and header, badge and banner count the same', async () => {
+    const api = fakeApi(
+      snapshot([
+        account({ id: 'ok', label: 'Fine' }),
+        account({ id: 'exp', label: 'Old', expiresAt: iso(NOW - HOUR) }),
+        account({ id: 'rev', label: 'Gone', status: 'revoked', broker: 'kite' }),
+        account({
+          id: 'fy',
+          label: 'Swing',
+          broker: 'fyers',
+          expiresAt: iso(NOW - HOUR),
+          lastError: {
+            kind: 'broker-down',
+            message: 'FYERS did not answer the automatic refresh.',
+            at: iso(NOW - MIN),
+          },
+        }),
+      ]),
+    );
+    await renderApp(api);
+    const order = screen.getAllByRole('article').map((a) => a.querySelector('h3')?.textContent);
+    expect(order).toEqual(['Gone', 'Swing', 'Old', 'Fine']);
+    expect(screen.getByText(/^3 of 4 accounts need you/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /^Accounts/ })).toHaveTextContent('3 need you');
+    const banner = screen.getByRole('region', { name: '3 accounts need you' });
+    expect(within(banner).getAllByRole('listitem')).toHaveLength(3);
+    // The red FYERS card is in the banner too.
+    expect(banner).toHaveTextContent('Swing (FYERS)');
   });
 
   it('ticks every second only while the window is visible', async () => {
@@ -146,7 +220,7 @@ describe('account list', () => {
     const api = fakeApi(snapshot([account({ expiresAt: '2026-11-25T22:00:00.000Z' })]));
     render(<App api={api} clock={manualClock()} timeZone="Asia/Kolkata" />);
     const c = await screen.findByRole('article', { name: 'Personal' });
-    expect(c).toHaveTextContent('03:30 IST, Thu 26 Nov');
+    expect(c).toHaveTextContent('03:30 IST Thu 2026-11-26');
     expect(c).not.toHaveTextContent('(GMT');
   });
 });
@@ -254,7 +328,10 @@ describe('actions', () => {
     expect(card('Personal')).toHaveTextContent('Checking the token with Upstox');
     answer({ ok: true });
     await waitFor(() => expect(card('Personal')).not.toHaveTextContent('Checking the token'));
-    expect(screen.getByText('Personal: the broker accepts the token.')).toBeInTheDocument();
+    // A visible confirmation on the card, not only for screen readers.
+    expect(within(card('Personal')).getByRole('status')).toHaveTextContent(
+      'Checked at 09:05 IST: Upstox accepts the token.',
+    );
   });
 
   it('asks for the FYERS PIN when it is not remembered, and sends it with that refresh only', async () => {
@@ -285,7 +362,7 @@ describe('actions', () => {
 });
 
 describe('attention banner', () => {
-  it('appears for expired, revoked and failing accounts, each with its fix', async () => {
+  it('lists every account that needs you, each with its fix, in the shared words', async () => {
     const api = fakeApi(
       snapshot([
         account({ id: 'ok', label: 'Fine' }),
@@ -295,6 +372,7 @@ describe('attention banner', () => {
         account({
           id: 'exp2',
           label: 'Wrong key',
+          expiresAt: iso(NOW - HOUR),
           lastError: {
             kind: 'bad-credentials',
             message: 'Upstox did not accept the API key or secret: check them in Edit account.',
@@ -304,24 +382,27 @@ describe('attention banner', () => {
       ]),
     );
     await renderApp(api);
-    const banner = screen.getByRole('region', { name: '3 accounts need you' });
+    const banner = screen.getByRole('region', { name: '4 accounts need you' });
     const items = within(banner).getAllByRole('listitem');
     expect(items.map((i) => i.textContent)).toEqual([
-      expect.stringContaining('Old (Upstox): The token expired at'),
       expect.stringContaining('Gone (Zerodha Kite): Zerodha Kite rejected the token'),
-      expect.stringContaining('Wrong key (Upstox): Upstox did not accept the API key or secret'),
+      expect.stringContaining(
+        "Wrong key (Upstox): Upstox did not accept the app's key or secret: check them in Edit account",
+      ),
+      expect.stringContaining('Fresh (Upstox): No token yet · log in now for today'),
+      expect.stringContaining('Old (Upstox): Expired at 08:05 · log in now for today'),
     ]);
     expect(within(banner).getByRole('button', { name: 'Edit account (Wrong key)' })).toBeVisible();
     await userEvent.click(within(banner).getByRole('button', { name: 'Log in (Old)' }));
     expect(api.login).toHaveBeenCalledWith({ id: 'exp' });
-    expect(screen.getByRole('button', { name: /^Accounts/ })).toHaveTextContent('3 need attention');
+    expect(screen.getByRole('button', { name: /^Accounts/ })).toHaveTextContent('4 need you');
   });
 
-  it('is absent when every token is usable', async () => {
+  it('is absent when every account is ready', async () => {
     const api = fakeApi(snapshot([account()]));
     await renderApp(api);
     expect(screen.queryByRole('region', { name: /need/ })).toBeNull();
-    expect(screen.getByText('All tokens usable')).toBeInTheDocument();
+    expect(screen.getByText(/^The account is ready · next session today/)).toBeInTheDocument();
   });
 
   it('offers Refresh now for an expired FYERS token that can still be refreshed', async () => {
@@ -342,6 +423,91 @@ describe('attention banner', () => {
     const banner = screen.getByRole('region', { name: '1 account needs you' });
     await userEvent.click(within(banner).getByRole('button', { name: 'Refresh now (Swing)' }));
     expect(api.refresh).toHaveBeenCalledWith({ id: 'fyers-swing' });
+  });
+
+  it('Log in all asks main to queue the logins and shows its progress', async () => {
+    const two = [
+      account({ id: 'exp', label: 'Old', expiresAt: iso(NOW - HOUR) }),
+      account({ id: 'kite-a', label: 'Options', broker: 'kite', expiresAt: iso(NOW - HOUR) }),
+    ];
+    const base = fakeApi(snapshot(two));
+    const loginAll = vi.fn(() => Promise.resolve({ ok: true as const, queued: ['exp', 'kite-a'] }));
+    const api = { ...base, loginAll };
+    await renderApp(api);
+    await userEvent.click(screen.getByRole('button', { name: 'Log in all (2)' }));
+    expect(loginAll).toHaveBeenCalledTimes(1);
+    expect(api.login).not.toHaveBeenCalled();
+    const queue = {
+      accountIds: ['exp', 'kite-a'],
+      current: 'kite-a',
+      done: 1,
+      total: 2,
+      loggedIn: 1,
+      cancelled: 0,
+      failed: 0,
+    };
+    act(() => base.push({ ...snapshot(two, NOW + 1), loginQueue: queue }));
+    expect(screen.getByText(/Logging in 2 of 2: Options/)).toBeInTheDocument();
+    act(() =>
+      base.push({ ...snapshot(two, NOW + 2), loginQueue: { ...queue, current: null, done: 2 } }),
+    );
+    expect(screen.getByText('Log in all finished: 1 of 2 logged in.')).toBeInTheDocument();
+  });
+
+  it('without main’s queue, opens the logins one after another', async () => {
+    const two = [
+      account({ id: 'exp', label: 'Old', expiresAt: iso(NOW - HOUR) }),
+      account({ id: 'kite-a', label: 'Options', broker: 'kite', expiresAt: iso(NOW - HOUR) }),
+    ];
+    const api = fakeApi(snapshot(two));
+    const answers: ((r: { ok: true }) => void)[] = [];
+    api.login.mockImplementation(() => new Promise((r) => answers.push(r)));
+    await renderApp(api);
+    await userEvent.click(screen.getByRole('button', { name: 'Log in all (2)' }));
+    expect(api.login).toHaveBeenCalledTimes(1);
+    expect(api.login).toHaveBeenLastCalledWith({ id: 'exp' });
+    expect(screen.getByText(/Logging in 1 of 2: Old/)).toBeInTheDocument();
+    await act(() => {
+      answers[0]?.({ ok: true });
+      return Promise.resolve();
+    });
+    await waitFor(() => expect(api.login).toHaveBeenCalledTimes(2));
+    expect(api.login).toHaveBeenLastCalledWith({ id: 'kite-a' });
+    await act(() => {
+      answers[1]?.({ ok: true });
+      return Promise.resolve();
+    });
+    expect(await screen.findByText('Log in all finished: 2 of 2 logged in.')).toBeInTheDocument();
+  });
+});
+
+describe('cancel during login', () => {
+  it('offers Cancel while the login window is open and confirms it without an error', async () => {
+    let answer: (r: { ok: false; error: string }) => void = () => {};
+    const base = fakeApi(snapshot([account({ expiresAt: iso(NOW - HOUR) })]));
+    const cancelLogin = vi.fn(() => Promise.resolve({ ok: true as const }));
+    const api = { ...base, cancelLogin };
+    api.login.mockReturnValueOnce(new Promise((r) => (answer = r)));
+    await renderApp(api);
+    await userEvent.click(
+      within(card('Personal')).getByRole('button', { name: 'Log in (Personal)' }),
+    );
+    act(() =>
+      base.push(snapshot([account({ expiresAt: iso(NOW - HOUR), busy: 'login' })], NOW + 1)),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel login (Personal)' }));
+    expect(cancelLogin).toHaveBeenCalledWith({ id: 'upstox-personal' });
+    answer({ ok: false, error: 'The login was cancelled.' });
+    act(() => base.push(snapshot([account({ expiresAt: iso(NOW - HOUR) })], NOW + 2)));
+    const c = card('Personal');
+    expect(await within(c).findByText(/Login cancelled at 09:05 IST/)).toBeVisible();
+    expect(within(c).queryByRole('alert')).toBeNull();
+  });
+
+  it('has no Cancel button when main offers no cancel', async () => {
+    const api = fakeApi(snapshot([account({ busy: 'login' })]));
+    await renderApp(api);
+    expect(screen.queryByRole('button', { name: /Cancel login/ })).toBeNull();
   });
 });
 

@@ -1,13 +1,16 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { App } from '../../renderer/app';
 import { MIN, NOW, account, fakeApi, iso, manualClock, snapshot } from './fixtures';
+
+// Settings is loaded on first use (a separate chunk): the first open in a cold jsdom takes a while.
+vi.setConfig({ testTimeout: 20_000 });
 
 async function openSection(api: ReturnType<typeof fakeApi>, name: 'Settings' | 'Activity') {
   const user = userEvent.setup();
   render(<App api={api} clock={manualClock()} timeZone="Europe/London" />);
-  await screen.findByRole('list', { name: 'Accounts' });
+  await screen.findByRole('list', { name: 'Accounts, most urgent first' });
   await user.click(screen.getByRole('button', { name }));
   expect(screen.getByRole('heading', { level: 2, name })).toHaveFocus();
   return user;
@@ -20,14 +23,14 @@ describe('settings', () => {
     });
     const user = await openSection(api, 'Settings');
     expect(await screen.findByLabelText('Morning reminder (IST)')).toHaveValue('08:30');
-    expect(screen.getByText('Tue 24 Nov 2026')).toBeVisible();
+    expect(screen.getByText('2026-11-24 (Tue)')).toBeVisible();
 
-    await user.click(screen.getByRole('button', { name: 'Remove Tue 24 Nov 2026' }));
+    await user.click(screen.getByRole('button', { name: 'Remove 2026-11-24 (Tue)' }));
     await user.type(screen.getByLabelText('Add a holiday'), '2026-12-25');
     await user.click(screen.getByRole('button', { name: 'Add' }));
     await user.type(screen.getByLabelText('Add a holiday'), '2026-12-25{Enter}');
     expect(screen.getByLabelText('Add a holiday')).toHaveAccessibleDescription(
-      /Fri 25 Dec 2026 is already in the list/,
+      /2026-12-25 \(Fri\) is already in the list/,
     );
     await user.click(screen.getByRole('checkbox', { name: /Start TokenTray when I log in/ }));
     await user.click(screen.getByRole('radio', { name: 'Light' }));
@@ -41,6 +44,24 @@ describe('settings', () => {
       refreshTokenWarningDays: 2,
     });
     expect(await screen.findByText('Settings saved.')).toBeVisible();
+  });
+
+  it('asks for 24-hour HH:MM and ISO dates, never the locale’s AM/PM or mm/dd/yyyy pickers', async () => {
+    const api = fakeApi(snapshot([account()]));
+    const user = await openSection(api, 'Settings');
+    const reminder = await screen.findByLabelText('Morning reminder (IST)');
+    expect((reminder as HTMLInputElement).type).toBe('text');
+    expect(reminder).toHaveAttribute('placeholder', 'HH:MM');
+    expect(screen.getByLabelText('Add a holiday')).toHaveAttribute('placeholder', 'YYYY-MM-DD');
+    await user.clear(reminder);
+    await user.type(reminder, '8:30 AM');
+    await user.type(screen.getByLabelText('Add a holiday'), '12/25/2026{Enter}');
+    expect(screen.getByLabelText('Add a holiday')).toHaveAccessibleDescription(
+      /Write the date as YYYY-MM-DD/,
+    );
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(reminder).toHaveAccessibleDescription(/24-hour HH:MM/);
+    expect(api.savePreferences).not.toHaveBeenCalled();
   });
 
   it('refuses values the schema refuses, with its words', async () => {
@@ -76,19 +97,21 @@ describe('settings', () => {
     expect(document.documentElement.dataset.theme).toBe('system');
   });
 
-  it('lists each account’s notification thresholds with a way to change them', async () => {
+  it('lists each account’s thresholds in words that match what the app does', async () => {
     const api = fakeApi(
       snapshot([
         account({ thresholds: { expiringMinutes: 120, criticalMinutes: 45, notifyMinutes: [30] } }),
       ]),
     );
     const user = await openSection(api, 'Settings');
-    const item = (await screen.findByText(/orange below 2 h/)).closest('li');
+    const item = (await screen.findByText(/“expiring soon” from 2h left/)).closest('li');
+    // The words say what the app does: a warning only when a login then would outlast the token.
     expect(item).toHaveTextContent(
-      'Personal (Upstox)orange below 2 h, red below 45 min, notified 30 min before expiry',
+      'Personal (Upstox)“expiring soon” from 2h left, “about to expire” below 45m; warned 30m before expiry only when a login then would outlast the token',
     );
+    expect(screen.getByText(/Upstox and Kite tokens die at a fixed time/)).toBeVisible();
     await user.click(screen.getByRole('button', { name: 'Change thresholds for Personal' }));
-    expect(screen.getByRole('dialog', { name: 'Edit Personal' })).toBeVisible();
+    expect(await screen.findByRole('dialog', { name: 'Edit Personal' })).toBeVisible();
   });
 });
 
@@ -115,7 +138,9 @@ describe('activity log', () => {
     const list = await screen.findByRole('list', { name: 'Events, newest first' });
     const items = within(list).getAllByRole('listitem');
     expect(items.map((i) => i.textContent)).toEqual([
-      expect.stringMatching(/^InfoSettings savedTokenTray · 09:00 IST, Wed 25 Nov/),
+      expect.stringMatching(
+        /^InfoSettings savedTokenTray · 09:00 IST Wed 2026-11-25 · 03:30 Wed 2026-11-25 \(GMT\)$/,
+      ),
       expect.stringMatching(/^ErrorExport to .* permission deniedPersonal \(Upstox\) · 08:55 IST/),
       expect.stringMatching(/^InfoLogged in as DEMO USERPersonal \(Upstox\) · 08:35 IST/),
     ]);
