@@ -36,8 +36,8 @@ afterEach(async () => {
 
 export async function startApiApp(options: {
   start: Date;
+  /** Turn the HTTP API on (default); the CLI socket always runs. */
   http?: boolean;
-  socket?: boolean;
 }): Promise<ApiApp> {
   const keychainService = testService();
   const h = await startTestApp({
