@@ -111,6 +111,8 @@ describe('keychain failures become clear errors', () => {
       expect(noLogin.message).toContain('Object does not exist at path');
       // keytar answers null/false here; the store must not take that for "no secret stored".
       expectClear(lockedGet, /could not check .* the keyring is locked/);
+      // It had answered this process before: the message says it was locked since (or restarted).
+      expect(lockedGet.message).toMatch(/the keyring is locked now \(it was unlocked earlier/);
       expectClear(lockedDelete, /could not check its secrets .* the keyring is locked/);
     },
     40_000,

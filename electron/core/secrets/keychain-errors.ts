@@ -61,6 +61,10 @@ const RULES: readonly Rule[] = [
     test: /locked collection|is locked|Object does not exist at path|No such object|collection\/login|default collection/i,
     advice:
       'the keyring is locked, or there is no default ("Login") keyring: unlock it (Passwords and Keys → right-click Login → Unlock, or log out and in) or create a default keyring, then try again',
+    // It worked before in this process: it was locked since, or its service stopped and the desktop
+    // started a fresh, locked one (what D-Bus activation does after the daemon is killed).
+    afterItAnswered:
+      'the keyring is locked now (it was unlocked earlier: it has been locked since, or its service stopped and was restarted locked): unlock it (Passwords and Keys → right-click Login → Unlock, or log out and in), then try again',
   },
   {
     test: /Timeout was reached|timed out/i,
