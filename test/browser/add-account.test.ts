@@ -61,7 +61,7 @@ describe('adding an account by keyboard only', () => {
     await expect.poll(() => ui.focused()).toMatchObject({ name: 'Account name' });
     const text = (await dialog.textContent()) ?? '';
     expect(text).toContain('Give the account a name');
-    expect(text).toContain('Paste the API key / App ID from the broker');
+    expect(text).toContain('Paste the App ID from your FYERS app');
     expect(text).toContain('Paste the Secret ID');
     expect(text).toContain('Choose a file');
     await screenshot(page, 'add-account-2-validation');
@@ -104,7 +104,7 @@ describe('adding an account by keyboard only', () => {
     await expect.poll(() => ui.dialog().count()).toBe(0);
     await expect.poll(() => ui.focused()).toMatchObject({ name: 'Add account' });
     const card = ui.card('Swing bot');
-    await expect.poll(() => card.textContent()).toContain('Not logged in');
+    await expect.poll(() => card.textContent()).toContain('No token yet · log in now for today');
     expect(await card.textContent()).toContain('/home/demo/bots/bot-1/.env');
 
     // The secret went to main once and is nowhere on the page.
@@ -137,7 +137,10 @@ describe('adding an account by keyboard only', () => {
     await ui.tabTo(/^Log in \(Swing bot\)$/);
     await page.keyboard.press('Enter');
     await expect.poll(() => card.textContent()).toContain('Waiting for you to finish logging in');
-    await expect.poll(() => card.getByText('Valid', { exact: true }).count()).toBe(1);
+    await expect.poll(() => card.getByText('Ready', { exact: true }).count()).toBe(1);
+    // A visible confirmation, and the new token's life by FYERS's rule (next 06:00 IST).
+    expect(await card.textContent()).toContain('Logged in at 08:15 IST');
+    expect(await card.textContent()).toContain('Ready for today · good until 06:00 tomorrow');
     expect(await card.textContent()).toContain('Refresh now');
     await screenshot(page, 'add-account-4-logged-in');
   });

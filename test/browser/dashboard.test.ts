@@ -16,13 +16,14 @@ async function start(options: OpenOptions): Promise<DashboardPage> {
   return ui;
 }
 
-const ALL_STATES: readonly [label: string, status: string, countdown: string][] = [
-  ['Personal', 'Valid', '18h 25m 00s left'],
-  ['Options bot', 'Expiring soon', '2h 14m 31s left'],
-  ['Swing', 'About to expire', '38m 12s left'],
-  ['Family', 'Expired', 'Expired'],
-  ['Intraday', 'Revoked', 'Rejected'],
-  ['New app', 'Not logged in', 'No token'],
+/** Market hours, 10:05 IST Wed 2026-11-25, most urgent first: [label, badge, countdown]. */
+const ALL_STATES: readonly [label: string, badge: string, countdown: string][] = [
+  ['Intraday', 'Revoked', 'No usable token'],
+  ['Options bot', 'Log in now', 'Expired'],
+  ['Family', 'Log in now', 'Expired'],
+  ['New app', 'Log in now', 'No token'],
+  ['Personal', 'Ready', '17h 25m 00s left'],
+  ['Swing', 'Ready', '19h 55m 00s left'],
 ];
 
 async function background(ui: DashboardPage): Promise<string> {
@@ -31,16 +32,18 @@ async function background(ui: DashboardPage): Promise<string> {
 
 describe('dashboard in Chromium', () => {
   for (const scheme of ['light', 'dark'] as const) {
-    it(`shows every status in words, colour and countdown (${scheme})`, async () => {
+    it(`shows every readiness in words, colour and countdown, most urgent first (${scheme})`, async () => {
       const ui = await start({ query: { scenario: 'all-states' }, colorScheme: scheme });
-      for (const [label, status, countdown] of ALL_STATES) {
+      for (const [label, badge, countdown] of ALL_STATES) {
         const card = ui.card(label);
-        expect(await card.locator('.status-badge').textContent(), label).toBe(status);
+        expect(await card.locator('.status-badge').textContent(), label).toBe(badge);
         expect(await card.getByRole('timer').textContent(), label).toBe(countdown);
       }
+      const order = await ui.page.locator('.account-card h3').allTextContents();
+      expect(order).toEqual(ALL_STATES.map(([label]) => label));
       // Expiry in IST and in the user's zone (the test browser runs in Europe/London).
       expect(await ui.card('Personal').textContent()).toContain(
-        '03:30 IST, Thu 26 Nov · 22:00 Wed 25 Nov (GMT)',
+        '03:30 IST Thu 2026-11-26 · 22:00 Wed 2026-11-25 (GMT)',
       );
       // Refresh only where the broker allows it.
       expect(
@@ -55,11 +58,14 @@ describe('dashboard in Chromium', () => {
           .getByRole('button', { name: /^Refresh now/ })
           .count(),
       ).toBe(0);
-      // The banner calls the user for the dead tokens only.
+      // Header, badge and banner count the same four accounts.
       const banner = ui.banner();
-      expect(await banner.getByRole('listitem').count()).toBe(2);
-      expect(await banner.textContent()).toContain('Family (Upstox)');
-      expect(await banner.textContent()).toContain('Intraday (Zerodha Kite)');
+      expect(await banner.getByRole('listitem').count()).toBe(4);
+      expect(await ui.nav('Accounts').textContent()).toContain('4 need you');
+      expect(await ui.page.locator('.summary').textContent()).toMatch(/^4 of 6 accounts need you/);
+      expect(await banner.textContent()).toContain(
+        'Options bot (Zerodha Kite): Expired at 06:00 · the market is open: log in now',
+      );
       expect(await background(ui)).toBe(
         scheme === 'dark' ? 'rgb(15, 18, 23)' : 'rgb(244, 245, 247)',
       );
@@ -67,10 +73,10 @@ describe('dashboard in Chromium', () => {
     });
   }
 
-  it('fits a narrow window without losing anything', async () => {
+  it('fits a 360 px window without losing anything', async () => {
     const ui = await start({
       query: { scenario: 'all-states' },
-      viewport: { width: 420, height: 800 },
+      viewport: { width: 360, height: 800 },
     });
     const overflow = await ui.page.evaluate(
       () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
@@ -95,12 +101,15 @@ describe('dashboard in Chromium', () => {
     expect(await options.getByRole('alert').textContent()).toContain(
       'choose a file you can write to in Edit account',
     );
-    // The banner offers the fix that matches each problem.
+    // The banner offers the fix that matches each problem, most urgent first.
     const banner = ui.banner();
-    expect(await banner.getByRole('button').allTextContents()).toEqual([
-      'Edit account (Options bot)',
+    expect(await banner.getByRole('listitem').getByRole('button').allTextContents()).toEqual([
       'Refresh now (Swing)',
-      'Validate (Family)',
+      'Log in (Intraday)',
+      'Edit account (Family)',
+      'Refresh now (Algo)',
+      'Edit account (Options bot)',
+      'Log in (Personal)',
     ]);
     await screenshot(ui.page, 'accounts-problems-light');
     await ui.page.emulateMedia({ colorScheme: 'dark' });
@@ -117,22 +126,26 @@ describe('dashboard in Chromium', () => {
     await expect.poll(() => ui.card('Personal').textContent()).toContain('Waiting for you');
     await expect
       .poll(() => ui.card('Personal').locator('.status-badge').textContent())
-      .toBe('Valid');
-    // The new token dies at the next 03:30 IST, as Upstox's do.
-    expect(await ui.card('Personal').textContent()).toContain('03:30 IST, Thu 26 Nov');
+      .toBe('Ready');
+    // The new token dies at the next 03:30 IST, as Upstox's do; the click is confirmed.
+    expect(await ui.card('Personal').textContent()).toContain('03:30 IST Thu 2026-11-26');
+    expect(await ui.card('Personal').getByRole('status').textContent()).toContain(
+      'Logged in at 08:40 IST',
+    );
 
     // FYERS with a remembered PIN refreshes without a prompt.
     await banner.getByRole('button', { name: 'Refresh now (Swing)' }).click();
-    await expect.poll(() => ui.card('Swing').locator('.status-badge').textContent()).toBe('Valid');
+    await expect.poll(() => ui.card('Swing').locator('.status-badge').textContent()).toBe('Ready');
     await expect.poll(() => banner.getByRole('listitem').count()).toBe(1);
-    expect(await ui.nav('Accounts').textContent()).toContain('1 need attention');
+    expect(await ui.nav('Accounts').textContent()).toContain('1 need you');
     const calls = (await ui.calls()).map((c) => c.method);
     expect(calls).toContain('login');
     expect(calls).toContain('refresh');
   });
 
   it('asks for the FYERS PIN when it is not remembered; Escape cancels and returns focus', async () => {
-    const ui = await start({ query: { scenario: 'all-states' } });
+    // 05:20: Swing refreshes by hand (no PIN remembered).
+    const ui = await start({ query: { scenario: 'early-0520' } });
     const refresh = ui.card('Swing').getByRole('button', { name: 'Refresh now (Swing)' });
     await refresh.focus();
     await ui.page.keyboard.press('Enter');
@@ -151,7 +164,13 @@ describe('dashboard in Chromium', () => {
     await ui.page.keyboard.type('34');
     await ui.page.keyboard.press('Enter');
     await expect.poll(() => dialog.count()).toBe(0);
-    await expect.poll(() => ui.card('Swing').locator('.status-badge').textContent()).toBe('Valid');
+    // Confirmed on the card; at 05:20 a FYERS token still dies at 06:00, so it still says so.
+    await expect
+      .poll(() => ui.card('Swing').getByRole('status').textContent())
+      .toContain('Renewed at 05:20 IST');
+    expect(await ui.card('Swing').locator('.readiness-line').textContent()).toBe(
+      'Good until 06:00 · log in after 06:00 for today — reminder at 08:30',
+    );
     const refreshCall = (await ui.calls()).find((c) => c.method === 'refresh');
     expect(refreshCall?.request).toEqual({ id: 'fyers-swing', pin: '[secret]' });
   });
@@ -159,19 +178,23 @@ describe('dashboard in Chromium', () => {
   it('counts down every second from expiresAt without moving the layout', async () => {
     const ui = await start({ query: { scenario: 'healthy' } });
     const timer = ui.card('Personal').getByRole('timer');
-    expect(await timer.textContent()).toBe('18h 10m 00s left');
+    expect(await timer.textContent()).toBe('16h 30m 00s left');
     const boxes = () =>
       ui.page.evaluate(() =>
-        [...document.querySelectorAll('.account-card, .countdown, .status-hint')].map((el) => {
+        // The countdown's box inside its card (the header may change as the session passes).
+        [...document.querySelectorAll('.countdown')].map((el) => {
           const r = el.getBoundingClientRect();
-          return [r.x, r.y, r.width, r.height].map((n) => Math.round(n * 10) / 10).join(',');
+          const c = el.closest('.account-card')?.getBoundingClientRect();
+          return [r.x - (c?.x ?? 0), r.y - (c?.y ?? 0), r.width, r.height]
+            .map((n) => Math.round(n * 10) / 10)
+            .join(',');
         }),
       );
     const before = await boxes();
     await ui.advance(1000);
-    await expect.poll(() => timer.textContent()).toBe('18h 09m 59s left');
+    await expect.poll(() => timer.textContent()).toBe('16h 29m 59s left');
     // From two-digit to one-digit hours, minutes and seconds: nothing moves.
-    await ui.advance(8 * 3_600_000 + 9 * 60_000 + 50_000);
+    await ui.advance(6 * 3_600_000 + 29 * 60_000 + 50_000);
     await expect.poll(() => timer.textContent()).toBe('10h 00m 09s left');
     expect(await boxes()).toEqual(before);
     await ui.advance(10_000);
@@ -179,21 +202,49 @@ describe('dashboard in Chromium', () => {
     expect(await boxes()).toEqual(before);
   });
 
-  it('turns a card orange and red as its thresholds pass', async () => {
-    const ui = await start({ query: { scenario: 'all-states' } });
-    const badge = ui.card('Options bot').locator('.status-badge');
-    expect(await badge.textContent()).toBe('Expiring soon');
-    await ui.advance(74 * 60_000 + 31_000);
+  it('colours by readiness as the night passes: blue, then amber after 03:30, red before 09:15', async () => {
+    const ui = await start({ query: { scenario: 'night-0245' } });
+    const card = ui.card('Personal');
+    const badge = card.locator('.status-badge');
+    expect(await badge.textContent()).toBe('Log in later');
+    expect(await card.getAttribute('class')).toContain('tone-info');
+    expect(await ui.banner().count()).toBe(0);
+    await ui.advance(45 * 60_000);
+    await expect.poll(() => badge.textContent()).toBe('Log in now');
+    expect(await card.getAttribute('class')).toContain('tone-warn');
+    expect(await ui.banner().textContent()).toContain('Personal (Upstox)');
+    // 08:15: an hour before the open.
+    await ui.advance(4 * 3_600_000 + 45 * 60_000);
+    await expect.poll(() => card.getAttribute('class')).toContain('tone-danger');
+    await screenshot(ui.page, 'night-to-morning');
+  });
+
+  it('Log in all opens the logins one after another, with progress, and Cancel closes one', async () => {
+    const ui = await start({ query: { scenario: 'morning-0831', latency: '400' } });
+    const banner = ui.banner();
+    await banner.getByRole('button', { name: 'Log in all (2)' }).click();
+    await expect.poll(() => banner.textContent()).toContain('Logging in 1 of 2: Personal');
+    await expect.poll(() => banner.textContent()).toContain('Logging in 2 of 2: Options bot');
     await expect
-      .poll(() => ui.card('Options bot').getByRole('timer').textContent())
-      .toBe('1h 00m 00s left');
-    expect(await badge.textContent()).toBe('Expiring soon');
-    await ui.advance(1000);
-    await expect.poll(() => badge.textContent()).toBe('About to expire');
-    await ui.advance(59 * 60_000 + 59_000);
-    await expect.poll(() => badge.textContent()).toBe('Expired');
-    expect(await ui.banner().textContent()).toContain('Options bot (Zerodha Kite)');
-    await screenshot(ui.page, 'countdown-after-expiry');
+      .poll(() => ui.page.locator('.login-all-progress').textContent())
+      .toContain('Log in all finished: 2 of 2 logged in.');
+    expect(await ui.card('Personal').locator('.status-badge').textContent()).toBe('Ready');
+    expect(await ui.card('Options bot').locator('.status-badge').textContent()).toBe('Ready');
+    const methods = (await ui.calls()).map((c) => c.method);
+    expect(methods.filter((m) => m === 'loginAll')).toHaveLength(1);
+    expect(methods.filter((m) => m === 'login')).toHaveLength(2);
+    await screenshot(ui.page, 'login-all-finished');
+
+    // A login left open can be cancelled; the card says so without an error.
+    await ui.page.evaluate(() => window.tokentrayDemo?.setLatency(60_000));
+    await ui.advance(20 * 3_600_000); // 04:31 the next day: a login is due again for Upstox
+    const personal = ui.card('Personal');
+    await personal.getByRole('button', { name: 'Log in (Personal)' }).click();
+    await personal.getByRole('button', { name: 'Cancel login (Personal)' }).click();
+    await expect
+      .poll(() => personal.getByRole('status').textContent())
+      .toContain('Login cancelled at');
+    expect(await personal.getByRole('alert').count()).toBe(0);
   });
 
   it('settings: validation, holidays, theme override', async () => {
@@ -201,7 +252,9 @@ describe('dashboard in Chromium', () => {
     await ui.nav('Settings').click();
     await expect.poll(() => ui.focused()).toMatchObject({ name: 'Settings' });
     const page = ui.page;
-    expect(await page.getByRole('listitem').filter({ hasText: 'Thu 26 Nov 2026' }).count()).toBe(0);
+    expect(await page.getByRole('listitem').filter({ hasText: '2026-11-26 (Thu)' }).count()).toBe(
+      0,
+    );
     await screenshot(page, 'settings-light');
 
     await page.getByLabel('Warn before a FYERS refresh token runs out (days)').fill('30');
@@ -211,7 +264,7 @@ describe('dashboard in Chromium', () => {
 
     await page.getByLabel('Add a holiday').fill('2026-11-26');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
-    await page.getByRole('button', { name: 'Remove Fri 25 Dec 2026' }).click();
+    await page.getByRole('button', { name: 'Remove 2026-12-25 (Fri)' }).click();
     await page.getByLabel('Morning reminder (IST)').fill('08:45');
 
     // The theme previews at once and wins over the OS.
