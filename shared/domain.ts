@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { BROKER_IDS, BROKERS, type BrokerId } from './brokers';
 import { TOKEN_STATUSES } from './status';
 import { NSE_HOLIDAYS_2026 } from './calendar';
+import { alertSettingsSchema } from './alert-settings';
 import {
   redisExportTargetSchema,
   sshExportTargetSchema,
@@ -360,6 +361,8 @@ export const preferencesSchema = z.object({
   refreshTokenWarningDays: z.number().int().min(0).max(14).default(2),
   /** The loopback API for bots (Settings → Local API); absent = off. Keys live in the keychain. */
   localApi: localApiSettingsSchema.optional(),
+  /** Settings → Alert channels (Telegram, webhook, morning summary); absent = none. */
+  alerts: alertSettingsSchema.optional(),
 });
 export type Preferences = z.infer<typeof preferencesSchema>;
 

@@ -30,7 +30,14 @@ export const systemClock: Clock = {
 };
 
 /** The kinds of secret kept per account in the OS keychain. */
-export type SecretKind = 'api-secret' | 'access-token' | 'refresh-token' | 'pin';
+export type SecretKind =
+  | 'api-secret'
+  | 'access-token'
+  | 'refresh-token'
+  | 'pin'
+  // Alert channels (issue 13), app-wide: kept under ALERTS_SECRET_ACCOUNT (secrets/secret-names.ts).
+  | 'telegram-bot-token'
+  | 'alert-webhook-secret';
 
 /** OS keychain (keytar in production). Every method may throw a TokenTrayError of kind 'keychain'. */
 export interface SecretStore {

@@ -6,7 +6,8 @@
  * - Navigation and new windows: web-contents-guard.ts (stay on app://; allow-listed broker links go
  *   to the system browser).
  * - Closing hides it (TokenTray lives in the tray; Quit is in the tray menu). Once the app is quitting
- *   (`allowClose()`), close really closes.
+ *   (`allowClose()`), close really closes. Where no tray icon can be shown (`hideOnClose: false`, e.g.
+ *   stock GNOME), closing minimises instead, so the taskbar entry stays the way back in.
  * - macOS: the Dock icon shows while the dashboard is open (so Cmd-Tab reaches it) and hides with it,
  *   leaving a menu-bar-only app.
  * - The window is created once, on first show, and kept: reopening from the tray is instant and the
@@ -24,6 +25,8 @@ export interface DashboardWindowOptions {
   readonly icon?: string;
   readonly url?: string;
   readonly platform?: NodeJS.Platform;
+  /** False where there is no tray icon: closing then minimises, keeping the taskbar entry. */
+  readonly hideOnClose?: boolean;
 }
 
 export interface DashboardWindow {
@@ -85,7 +88,8 @@ export function createDashboardWindow(options: DashboardWindowOptions): Dashboar
     w.on('close', (event) => {
       if (closing) return;
       event.preventDefault();
-      w.hide();
+      if (options.hideOnClose === false) w.minimize();
+      else w.hide();
     });
     w.on('hide', () => dock(false));
     w.on('show', () => dock(true));

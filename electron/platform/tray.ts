@@ -45,6 +45,8 @@ export interface ElectronTrayOptions {
 export interface ElectronTray extends TrayPort {
   /** The app did not start: a menu that says so, with Open dashboard, Open log folder and Quit. */
   renderStartFailure(message: string): void;
+  /** True while the icon exists with a context menu (the --smoke check). */
+  hasMenu(): boolean;
   destroy(): void;
 }
 
@@ -83,21 +85,24 @@ export function createElectronTray(options: ElectronTrayOptions): ElectronTray {
 
   const tray = new Tray(image('none'));
   tray.setToolTip('TokenTray');
+  let menuSet = false;
+  const setMenu = (template: Parameters<typeof Menu.buildFromTemplate>[0]) => {
+    tray.setContextMenu(Menu.buildFromTemplate(template));
+    menuSet = true;
+  };
   if (trayClickOpensDashboard(platform)) {
     tray.on('click', () => options.onAction({ kind: 'open-dashboard' }));
   }
   // Until the first model arrives (or if it never does), the menu still opens the dashboard and quits.
-  tray.setContextMenu(
-    Menu.buildFromTemplate([
-      {
-        id: 'open-dashboard',
-        label: 'Open dashboard',
-        click: () => options.onAction({ kind: 'open-dashboard' }),
-      },
-      { type: 'separator' },
-      { id: 'quit', label: 'Quit TokenTray', click: quit },
-    ]),
-  );
+  setMenu([
+    {
+      id: 'open-dashboard',
+      label: 'Open dashboard',
+      click: () => options.onAction({ kind: 'open-dashboard' }),
+    },
+    { type: 'separator' },
+    { id: 'quit', label: 'Quit TokenTray', click: quit },
+  ]);
 
   let last: TrayModel | null = null;
   let lastKey = '';
@@ -114,7 +119,7 @@ export function createElectronTray(options: ElectronTrayOptions): ElectronTray {
     tray.setImage(image(model.icon));
     tray.setToolTip(fitTrayTooltip(platform, model.tooltip));
     if (trayShowsTitle(platform)) tray.setTitle(model.title);
-    tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(model, act, image)));
+    setMenu(trayMenuTemplate(model, act, image));
   }
 
   const onThemeChange = () => {
@@ -127,26 +132,25 @@ export function createElectronTray(options: ElectronTrayOptions): ElectronTray {
     lastKey = '';
     tray.setImage(image('expired'));
     tray.setToolTip(fitTrayTooltip(platform, `TokenTray could not start: ${message}`));
-    tray.setContextMenu(
-      Menu.buildFromTemplate([
-        { id: 'start-failed', label: 'TokenTray could not start', enabled: false },
-        {
-          id: 'open-dashboard',
-          label: 'Open dashboard',
-          click: () => options.onAction({ kind: 'open-dashboard' }),
-        },
-        ...(options.openLogFolder
-          ? [{ id: 'open-log-folder', label: 'Open log folder', click: options.openLogFolder }]
-          : []),
-        { type: 'separator' as const },
-        { id: 'quit', label: 'Quit TokenTray', click: quit },
-      ]),
-    );
+    setMenu([
+      { id: 'start-failed', label: 'TokenTray could not start', enabled: false },
+      {
+        id: 'open-dashboard',
+        label: 'Open dashboard',
+        click: () => options.onAction({ kind: 'open-dashboard' }),
+      },
+      ...(options.openLogFolder
+        ? [{ id: 'open-log-folder', label: 'Open log folder', click: options.openLogFolder }]
+        : []),
+      { type: 'separator' as const },
+      { id: 'quit', label: 'Quit TokenTray', click: quit },
+    ]);
   }
 
   return {
     render,
     renderStartFailure,
+    hasMenu: () => !tray.isDestroyed() && menuSet,
     destroy: () => {
       nativeTheme.removeListener('updated', onThemeChange);
       if (!tray.isDestroyed()) tray.destroy();

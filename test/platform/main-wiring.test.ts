@@ -89,6 +89,26 @@ describe('main.ts wiring', () => {
     ).rejects.toThrow(/refused/);
   });
 
+  it('has an application menu with Help → Open log folder and Copy diagnostics, and Quit', () => {
+    const menu = fake.app.applicationMenu?.template as
+      { label: string; submenu: { label?: string; click?: () => void }[] }[] | undefined;
+    const help = menu?.find((m) => m.label === 'Help');
+    expect(help?.submenu.map((i) => i.label)).toEqual(['Open log folder', 'Copy diagnostics']);
+    const file = menu?.find((m) => m.label === 'File');
+    expect(file?.submenu.some((i) => i.label === 'Quit TokenTray')).toBe(true);
+  });
+
+  it('Copy diagnostics puts a summary without secrets on the clipboard', async () => {
+    const menu = fake.app.applicationMenu?.template as
+      { label: string; submenu: { label?: string; click?: () => void }[] }[] | undefined;
+    menu
+      ?.find((m) => m.label === 'Help')
+      ?.submenu.find((i) => i.label === 'Copy diagnostics')
+      ?.click?.();
+    await until(() => fake.clipboardText.startsWith('TokenTray '), 'the diagnostics');
+    expect(fake.clipboardText).toMatch(/Accounts: 0/);
+  });
+
   it('shows the dashboard again on a second launch', () => {
     const [w] = FakeBrowserWindow.instances;
     w?.close(); // hides

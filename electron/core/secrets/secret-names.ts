@@ -15,7 +15,14 @@ import type { SecretKind } from '../ports';
 
 export const SECRET_SERVICE = 'TokenTray';
 
-export const SECRET_KINDS = ['api-secret', 'access-token', 'refresh-token', 'pin'] as const;
+export const SECRET_KINDS = [
+  'api-secret',
+  'access-token',
+  'refresh-token',
+  'pin',
+  'telegram-bot-token',
+  'alert-webhook-secret',
+] as const;
 export const secretKindSchema = z.enum(SECRET_KINDS);
 
 // Compile-time check that this list and the port's SecretKind union are the same set.
@@ -27,6 +34,13 @@ const _kindsMatch: Same<SecretKind, (typeof SECRET_KINDS)[number]> = true;
  * for both). Cannot collide with "<id>/<kind>": it starts with a dot, which no account id does.
  */
 export const PROBE_ACCOUNT = '.tokentray-probe';
+
+/**
+ * The keychain "account" under which the app-wide alert channel secrets (Telegram bot token, alert
+ * webhook secret) are kept: "tokentray-alerts/telegram-bot-token". Their kinds are used with no other
+ * account, so they cannot clash with a broker account's secrets.
+ */
+export const ALERTS_SECRET_ACCOUNT = 'tokentray-alerts';
 
 export function secretAccount(accountId: string, kind: SecretKind): string {
   return `${accountId}/${kind}`;
@@ -43,5 +57,9 @@ export function secretLabel(kind: SecretKind): string {
       return 'refresh token';
     case 'pin':
       return 'PIN';
+    case 'telegram-bot-token':
+      return 'Telegram bot token';
+    case 'alert-webhook-secret':
+      return 'alert webhook secret';
   }
 }
