@@ -4,10 +4,12 @@
  * renewal arrives over SSE — here a FYERS refresh through the API. Neither ever prints the token.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { H, ist, keyringAvailable, requireKeyringInCi, startApiApp } from './api-kit';
 
 requireKeyringInCi();
+// Each test runs several child processes; the CPU is shared with other suites.
+vi.setConfig({ testTimeout: 60_000 });
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const c of children.splice(0))

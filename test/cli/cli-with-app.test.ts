@@ -4,11 +4,13 @@
  * FakeClock on a Tuesday (a trading day), so readiness is deterministic.
  */
 import { statSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { H, ist, keyringAvailable, requireKeyringInCi, startApiApp } from '../api/api-kit';
 import { cli, cliEnv, startCli } from './cli-kit';
 
 requireKeyringInCi();
+// Each test runs several child processes; the CPU is shared with other suites.
+vi.setConfig({ testTimeout: 60_000 });
 
 describe.skipIf(!keyringAvailable)('tokentray CLI with the app running', () => {
   it('status: exit 0 when every named account is ready for the session, 1 when not, 2 on error; --json is the API shape', async () => {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import dotenv from 'dotenv';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { expiresAtKeyFor } from '../../shared/brokers';
 import { marketSessionAt } from '../../shared/readiness';
 import { preferencesSchema } from '../../shared/domain';
@@ -15,6 +15,8 @@ import { keyringAvailable, requireKeyringInCi, startApiApp, type ApiApp } from '
 import { cli, cliEnv, startCli } from './cli-kit';
 
 requireKeyringInCi();
+// Each test runs several child processes; the CPU is shared with other suites.
+vi.setConfig({ testTimeout: 60_000 });
 
 function beforeNextSession(): Date {
   const holidays = preferencesSchema.parse({}).holidays;
@@ -130,5 +132,6 @@ describe.skipIf(!keyringAvailable)('tokentray CLI without the app', () => {
         'kite-main:valid',
       ]);
     }
-  });
+    // Several CLI child processes per round on a shared, busy CPU.
+  }, 120_000);
 });
