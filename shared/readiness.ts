@@ -314,12 +314,15 @@ export function readinessAt(
     (renewableUntil === null ||
       renewableUntil.getTime() > Math.max(helpsFrom.getTime(), now.getTime()));
   if (canRenew) {
+    // Renewal planned, but the bot has no working token with the market open or within the hour
+    // (a laptop that slept through 06:05): still TokenTray's job, no longer "all fine".
+    const late = goodUntil === null && (session.inProgress || minutesToOpen <= 60);
     return {
       ...base,
       state: 'renewing',
       action: 'none',
-      tone: 'ok',
-      urgency: 5,
+      tone: late ? 'warn' : 'ok',
+      urgency: late ? 30 : 5,
       helpsFrom: loginHelpsNow ? null : helpsFrom,
     };
   }

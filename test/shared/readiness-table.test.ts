@@ -300,6 +300,21 @@ describe.each(BROKER_IDS)('%s across the week', (broker) => {
         }
       },
     );
+    it('renewing but still no working token at 08:15 or in the session: amber, not green', () => {
+      const r = (t: string) =>
+        readinessOfView(
+          { ...view, status: 'expired', canRefresh: true },
+          at('2026-12-22', t),
+          HOLIDAYS,
+        );
+      if (renews) {
+        expect(r('08:14:59')).toMatchObject({ state: 'renewing', tone: 'ok', urgency: 5 });
+        expect(r('08:15:00')).toMatchObject({ state: 'renewing', tone: 'warn', urgency: 30 });
+        expect(r('10:00:00')).toMatchObject({ state: 'renewing', tone: 'warn' });
+      } else {
+        expect(r('10:00:00').state).toBe('needs-login');
+      }
+    });
     it('a refresh running now is renewing (any broker view that says so)', () => {
       const r = readinessOfView(
         { ...view, status: 'expired', busy: 'refresh' },

@@ -119,6 +119,8 @@ function itemIcon(r: Readiness): TrayIconStatus {
       return r.tone === 'danger' ? 'critical' : 'expiring';
     case 'wait':
       return r.goodUntil === null ? 'none' : 'valid';
+    case 'renewing':
+      return r.tone === 'warn' ? 'expiring' : 'valid';
     default:
       return 'valid';
   }
