@@ -31,6 +31,7 @@ import type {
   SimUser,
 } from './types';
 import { upstoxBroker } from './upstox';
+import { rootPage } from './root-page';
 
 export type { FaultRule, FloodRecord, RecordedRequest, SimApp, SimFault, SimUser } from './types';
 export { DEFAULT_SIM_APPS, DEFAULT_SIM_USERS, type SimLifetimes } from './state';
@@ -304,6 +305,23 @@ export async function startBrokerSimulator(
         return;
       }
       send(res, reply);
+      return;
+    }
+    // The root page lists the endpoints and the test apps (root-page.ts).
+    if (!entry && method === 'GET' && url.pathname === '/') {
+      send(
+        res,
+        rootPage({
+          host: headers.host ?? '',
+          routes: [...routes.values()].map(({ broker, route }) => ({
+            broker: broker.broker,
+            method: route.method,
+            path: route.path,
+          })),
+          apps: options.apps ?? DEFAULT_SIM_APPS,
+          users: { ...DEFAULT_SIM_USERS, ...options.users },
+        }),
+      );
       return;
     }
     if (!entry) {
