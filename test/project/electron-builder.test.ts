@@ -31,7 +31,7 @@ describe('electron-builder.yml', () => {
       files: z.array(z.string()),
       extraResources: z.array(z.object({ from: z.string(), to: z.string() })),
       linux: z.object({ target: z.unknown(), category: z.string(), icon: z.string() }),
-      mac: z.object({ target: z.unknown(), category: z.string(), icon: z.string() }),
+      mac: z.looseObject({ target: z.unknown(), category: z.string(), icon: z.string() }),
       win: z.object({ target: z.unknown(), icon: z.string() }),
     })
     .parse(raw);
@@ -70,6 +70,40 @@ describe('electron-builder.yml', () => {
     const tray = config.extraResources.find((r) => r.to === 'icons');
     expect(tray?.from).toBe('build/icons');
     expect(existsSync(`${root}build/icons`)).toBe(true);
+  });
+
+  it('deb depends adds libsecret to electron-builder’s defaults instead of replacing them', () => {
+    const scheme = z
+      .object({
+        definitions: z.object({
+          DebOptions: z.object({
+            properties: z.object({ depends: z.object({ default: z.array(z.string()) }) }),
+          }),
+        }),
+      })
+      .parse(JSON.parse(readFileSync(`${root}node_modules/app-builder-lib/scheme.json`, 'utf8')));
+    const defaults = scheme.definitions.DebOptions.properties.depends.default;
+    const deb = z.object({ deb: z.object({ depends: z.array(z.string()) }) }).parse(raw).deb;
+    expect(defaults).toContain('libgtk-3-0');
+    expect(deb.depends).toEqual(expect.arrayContaining([...defaults, 'libsecret-1-0']));
+  });
+
+  it('macOS: hardened runtime, the entitlements file it names, and notarization', () => {
+    const mac = z
+      .object({
+        hardenedRuntime: z.boolean(),
+        notarize: z.boolean(),
+        entitlements: z.string(),
+        entitlementsInherit: z.string(),
+      })
+      .parse(config.mac);
+    expect(mac.hardenedRuntime).toBe(true);
+    expect(mac.notarize).toBe(true);
+    const plist = readFileSync(`${root}${mac.entitlements}`, 'utf8');
+    expect(plist).toContain('com.apple.security.cs.allow-jit');
+    // Nothing beyond what V8 needs: no library-validation exception, no device access.
+    expect(plist).not.toMatch(/disable-library-validation|device\.|personal-information/);
+    expect(existsSync(`${root}${mac.entitlementsInherit}`)).toBe(true);
   });
 
   it('matches package.json: the main entry is inside the shipped files', () => {
