@@ -2,7 +2,11 @@
 // `npm run demo`: serves the built dashboard (dist/renderer) on 127.0.0.1 and opens demo.html, the
 // same app fed by an in-page demo bridge with fake accounts, in your browser. No Electron needed.
 //
-//   node scripts/demo.mjs [--port 5180] [--scenario all-states|morning|healthy|first-run|problems] [--no-open]
+//   node scripts/demo.mjs [--port 5180] [--scenario NAME] [--no-open]
+//
+// Scenarios (renderer/demo/scenarios.ts; expiries from the real broker rules at an IST instant):
+// night-0245, early-0520, morning-0829, morning-0831, morning, all-states, healthy, holiday,
+// problems, first-run.
 //
 // Only listens on 127.0.0.1, serves only files under dist/renderer, and stops with Ctrl+C.
 import { spawn } from 'node:child_process';
@@ -100,7 +104,9 @@ server.listen(port, '127.0.0.1', async () => {
   const actual = typeof address === 'object' && address ? address.port : port;
   const url = `http://127.0.0.1:${actual}/demo.html?scenario=${encodeURIComponent(scenario)}`;
   console.log(`TokenTray demo (fake accounts, nothing leaves this machine): ${url}`);
-  console.log('Scenarios: all-states, morning, healthy, first-run, problems. Ctrl+C to stop.');
+  console.log(
+    'Scenarios (--scenario NAME): night-0245, early-0520, morning-0829, morning-0831, morning, all-states, healthy, holiday, problems, first-run. Ctrl+C to stop.',
+  );
   if (shouldOpen && !(await openInBrowser(url))) {
     console.log(`Could not open a browser here; open this URL yourself: ${url}`);
   }

@@ -9,6 +9,10 @@
 //
 // The Electron rebuild uses electron-builder's own `install-app-deps` (it downloads Electron's
 // headers, so it runs on a desktop machine, never in CI). `npm run dist` rebuilds by itself.
+//
+// `npm start` runs this before `electron .`: where Electron's binary was never downloaded (installed
+// with ELECTRON_SKIP_BINARY_DOWNLOAD=1, or no access to Electron's downloads), it says so and what
+// still works, instead of Electron's own "delete node_modules/electron" (exit code 3).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -50,8 +54,47 @@ function loadsInNode() {
   }
 }
 
+/** Where Electron's binary is, or null when it was never downloaded (electron/index.js's rule). */
+function electronBinary() {
+  const dir = join(root, 'node_modules', 'electron');
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) return process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  const pathFile = join(dir, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(binary) ? binary : null;
+}
+
+function explainMissingElectron() {
+  const version = existsSync(join(root, 'node_modules', 'electron', 'package.json'))
+    ? electronVersion()
+    : '(not installed)';
+  console.error(
+    [
+      '',
+      `npm start: Electron ${version}'s own program is not on this machine, so the desktop app cannot start here.`,
+      '',
+      'That is expected where Electron cannot be downloaded (an install with',
+      'ELECTRON_SKIP_BINARY_DOWNLOAD=1, or no access to github.com / Electron mirrors, as on CI machines).',
+      'Everything else works without it:',
+      '  npm test         every check and test',
+      '  npm run demo     the dashboard in your browser with pretend accounts',
+      '  npm run bench    the measured figures',
+      '',
+      'To run the app, on a desktop machine that can reach Electron downloads:',
+      '  node node_modules/electron/install.js   (downloads the binary; or run `npm install` there)',
+      '  npm start',
+      `Node ${process.versions.node} is running this; Electron ${version}'s tooling asks for Node >= 22.12 (README: "Node version").`,
+      '',
+    ].join('\n'),
+  );
+}
+
 const target = process.argv[2];
 if (target === 'electron') {
+  if (electronBinary() === null) {
+    explainMissingElectron();
+    process.exit(3);
+  }
   const want = `electron-${electronVersion()}`;
   if (existsSync(marker) && readFileSync(marker, 'utf8') === want) process.exit(0);
   console.log(`native-for: building keytar for Electron ${electronVersion()} (once)…`);
