@@ -128,3 +128,24 @@ describe('event planner', () => {
     expect(k2).toEqual(k1);
   });
 });
+
+describe('event planner: an automatic renewal the rate limit deferred', () => {
+  it('is planned again at the deferred instant, as a new event (the refused one has fired)', () => {
+    const now = ist('2026-11-25T06:05');
+    const base = account(
+      'fyers',
+      { expiresAt: ist('2026-11-25T06:00'), refreshExpiresAt: ist('2026-12-05T06:00') },
+      true,
+    );
+    const first = planAccountEvents(base, prefs, now).find((e) => e.kind === 'auto-refresh');
+    expect(first?.at).toEqual(now);
+    const deferredUntil = ist('2026-11-25T06:09');
+    const later = planAccountEvents(
+      { ...base, autoRefreshNotBefore: deferredUntil },
+      prefs,
+      now,
+    ).find((e) => e.kind === 'auto-refresh');
+    expect(later?.at).toEqual(deferredUntil);
+    expect(later?.key).not.toBe(first?.key);
+  });
+});
