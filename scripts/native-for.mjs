@@ -1,27 +1,22 @@
 #!/usr/bin/env node
-// keytar is a native addon, and a native addon is built for one runtime: Node (tests, bench) or
-// Electron (the app) have different ABIs, so a binary built for one fails to load in the other with
-// "was compiled against a different Node.js version". This script makes node_modules fit the runtime
-// about to use it, and does nothing when it already does:
+// keytar is a native addon built with N-API (its package.json: binary.napi_versions), so one build
+// loads in Node (tests, bench) and in Electron (the app) alike: nothing is rebuilt per runtime, and
+// `npm start` after `npm test` needs neither network nor compiler. This script only checks that the
+// build loads, rebuilding it (for Node) when it is missing or broken:
 //
-//   node scripts/native-for.mjs electron   # `npm start`: rebuild for the installed Electron
-//   node scripts/native-for.mjs node       # `npm test`: rebuild for this Node if needed
-//
-// The Electron rebuild uses electron-builder's own `install-app-deps` (it downloads Electron's
-// headers, so it runs on a desktop machine, never in CI). `npm run dist` rebuilds by itself.
+//   node scripts/native-for.mjs electron   # `npm start`: keytar loads; Electron is there; sandbox ok
+//   node scripts/native-for.mjs node       # `npm test`: keytar loads
 //
 // `npm start` runs this before `electron .`: where Electron's binary was never downloaded (installed
 // with ELECTRON_SKIP_BINARY_DOWNLOAD=1, or no access to Electron's downloads), it says so and what
 // still works, instead of Electron's own "delete node_modules/electron" (exit code 3).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const require = createRequire(join(root, 'package.json'));
-const marker = join(root, 'node_modules', 'keytar', 'build', '.tokentray-runtime');
-const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 function electronVersion() {
@@ -89,17 +84,55 @@ function explainMissingElectron() {
   );
 }
 
+/**
+ * Ubuntu 24.04+ (kernel.apparmor_restrict_unprivileged_userns=1) aborts `electron .` unless
+ * chrome-sandbox is root-owned and setuid: say so before Electron's FATAL line. The same rule as
+ * electron/core/app/desktop.ts linuxSandboxAdvice (which the app itself applies); TokenTray never runs
+ * without its sandbox.
+ */
+function checkLinuxSandbox() {
+  if (process.platform !== 'linux') return;
+  let restricted;
+  try {
+    restricted = readFileSync(
+      '/proc/sys/kernel/apparmor_restrict_unprivileged_userns',
+      'utf8',
+    ).trim();
+  } catch {
+    return;
+  }
+  if (restricted !== '1') return;
+  const helper = join(root, 'node_modules', 'electron', 'dist', 'chrome-sandbox');
+  if (!existsSync(helper)) return;
+  const st = statSync(helper);
+  if (st.uid === 0 && (st.mode & 0o4000) !== 0) return;
+  console.error(
+    [
+      '',
+      'npm start: this system (Ubuntu 24.04 or later) blocks the sandbox Electron needs for development runs.',
+      `Once: sudo chown root:root '${helper}' && sudo chmod 4755 '${helper}'`,
+      'then npm start again. (TokenTray does not run without its sandbox.)',
+      '',
+    ].join('\n'),
+  );
+  process.exit(4);
+}
+
 const target = process.argv[2];
 if (target === 'electron') {
   if (electronBinary() === null) {
     explainMissingElectron();
     process.exit(3);
   }
-  const want = `electron-${electronVersion()}`;
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === want) process.exit(0);
-  console.log(`native-for: building keytar for Electron ${electronVersion()} (once)…`);
-  run(npx, ['electron-builder', 'install-app-deps']);
-  writeFileSync(marker, want);
+  // keytar is an N-API addon (its package.json: binary.napi_versions): one build loads in Node and in
+  // Electron alike, so nothing is rebuilt per runtime. Only a missing or broken build is rebuilt.
+  if (!loadsInNode()) {
+    console.log(
+      'native-for: keytar does not load; building it once (N-API: serves Node and Electron)…',
+    );
+    run(npm, ['rebuild', 'keytar']);
+  }
+  checkLinuxSandbox();
 } else if (target === 'node') {
   // Loading is the only reliable test here: `npm run dist` rebuilds node_modules for Electron too.
   if (!loadsInNode()) {
@@ -115,7 +148,6 @@ if (target === 'electron') {
       process.exit(1);
     }
   }
-  writeFileSync(marker, `node-${process.versions.modules}`);
 } else {
   console.error('usage: node scripts/native-for.mjs electron|node');
   process.exit(2);
