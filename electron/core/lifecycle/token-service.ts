@@ -432,8 +432,14 @@ export class TokenService {
         }
       }
       // Queued behind any keychain save still running, so no save can bring a secret back after it.
+      const pending = a.pendingSave;
       a.pendingSave = null;
-      await this.inKeychainQueue(a, () => this.deps.secrets.deleteAll(accountId));
+      try {
+        await this.inKeychainQueue(a, () => this.deps.secrets.deleteAll(accountId));
+      } catch (e) {
+        a.pendingSave ??= pending; // not forgotten after all: the token in use is still owed
+        throw e;
+      }
       this.limiter.forget(accountId);
       await this.deps.settings.setTokenMeta(accountId, null);
       await this.deps.settings.deleteAccount(accountId);
