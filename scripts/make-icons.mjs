@@ -183,7 +183,9 @@ function hex(value, alpha = 1) {
 }
 
 // Status colours in the dashboard's hues (renderer/styles/app.css), bright enough for any panel.
-// Shapes differ too, so the status reads without colour: a plain dot (valid, expiring), "!" (critical), "×" (expired), ring (none).
+// Shapes differ too, so the status reads without colour (deuteranopia: green and amber look alike):
+// a solid dot (valid), a dot with a hollow centre (expiring), "!" (critical), "×" (expired), a ring
+// (none). Every shape has a halo that contrasts with the panel, so none vanishes on a dark panel.
 const FILL = {
   valid: '#1f9d55',
   expiring: '#e0a100',
@@ -200,6 +202,7 @@ function trayLayers(status, theme) {
   const r = 0.38;
   if (status === 'none') {
     return [
+      { sdf: ring(c, c, 0.3, 0.07 + 0.05), color: halo },
       { sdf: ring(c, c, 0.3, 0.07), color: theme === 'dark' ? hex('#d0d0d0') : hex('#5a5a5a') },
     ];
   }
@@ -210,6 +213,8 @@ function trayLayers(status, theme) {
   if (status === 'critical') {
     layers.push({ sdf: capsule(c, 0.3, c, 0.52, 0.055), color: WHITE });
     layers.push({ sdf: circle(c, 0.68, 0.06), color: WHITE });
+  } else if (status === 'expiring') {
+    layers.push({ sdf: circle(c, c, 0.15), color: WHITE });
   } else if (status === 'expired') {
     layers.push({ sdf: capsule(0.36, 0.36, 0.64, 0.64, 0.055), color: WHITE });
     layers.push({ sdf: capsule(0.64, 0.36, 0.36, 0.64, 0.055), color: WHITE });
