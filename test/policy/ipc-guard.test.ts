@@ -125,9 +125,11 @@ describe('parseIpcRequest', () => {
     const commands = IPC_CHANNELS.filter(answersWithCommandResult).sort();
     expect(commands).toEqual(
       [
+        'account:cancel-login',
         'account:forget',
         'account:login',
         'account:open-export-folder',
+        'accounts:login-all',
         'account:refresh',
         'account:save',
         'account:validate',

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import {
   commandResultSchema,
+  loginAllResultSchema,
   ipcContract,
   type IpcChannel,
   type IpcRequest,
@@ -85,7 +86,9 @@ export function parseIpcRequest<C extends IpcChannel>(
 
 /** Whether a channel answers with a CommandResult ({ ok, error }), so refusals can be answers. */
 export function answersWithCommandResult(channel: IpcChannel): boolean {
-  return (ipcContract[channel].result as z.ZodType) === commandResultSchema;
+  const result = ipcContract[channel].result as z.ZodType;
+  // "Log in all" answers { ok: true, queued } or the same { ok: false, error } as a command.
+  return result === commandResultSchema || result === loginAllResultSchema;
 }
 
 /**
