@@ -6,12 +6,8 @@ import { z } from 'zod';
 import { BROKER_IDS, BROKERS, type BrokerId } from './brokers';
 import { TOKEN_STATUSES } from './status';
 import { NSE_HOLIDAYS_2026 } from './calendar';
+import { remoteExportTargetSchema } from './remote-targets';
 import { alertSettingsSchema } from './alert-settings';
-import {
-  redisExportTargetSchema,
-  sshExportTargetSchema,
-  webhookExportTargetSchema,
-} from './remote-targets';
 
 export const brokerIdSchema = z.enum(BROKER_IDS);
 
@@ -93,10 +89,6 @@ export type JsonExportTarget = z.infer<typeof jsonExportTargetSchema>;
 export const exportTargetSchema = z.discriminatedUnion('kind', [
   envExportTargetSchema,
   jsonExportTargetSchema,
-  // Remote targets (issue 10): shared/remote-targets.ts.
-  sshExportTargetSchema,
-  redisExportTargetSchema,
-  webhookExportTargetSchema,
 ]);
 export type ExportTarget = z.infer<typeof exportTargetSchema>;
 
@@ -220,6 +212,9 @@ export const accountConfigSchema = z.object({
   /** Must equal, byte for byte, the redirect URI registered with the broker. */
   redirectUri: redirectUriSchema,
   exportTargets: z.array(exportTargetSchema).max(10).default([]),
+  /** Bots on other machines (issue 10): SSH/SFTP, Redis, webhook. Secrets are in the keychain. */
+  // Optional rather than defaulted: configs and views built elsewhere need not name it.
+  remoteTargets: z.array(remoteExportTargetSchema).max(10).optional(),
   thresholds: thresholdsSchema.default(DEFAULT_ACCOUNT_THRESHOLDS),
   /** FYERS only: renew silently with the refresh token before expiry. */
   autoRefresh: z.boolean().default(false),
@@ -272,6 +267,7 @@ export const accountViewSchema = z.object({
   busy: z.enum(BUSY_KINDS).nullable(),
   lastError: accountErrorSchema.nullable(),
   exportTargets: z.array(exportTargetSchema),
+  remoteTargets: z.array(remoteExportTargetSchema).optional(),
   lastExport: z
     .array(
       z.object({

@@ -17,6 +17,7 @@ import {
   type AccountInput,
   type AccountView,
   type ActivityEntry,
+  type LoginQueue,
   type Preferences,
   type Snapshot,
 } from '../../../shared/domain';
@@ -116,6 +117,8 @@ export class TokenService {
   private readonly noticeListeners = new Set<(notice: ServiceNotice) => void>();
   private lastPublished = '';
   private notificationsPausedUntil: string | null = null;
+  /** "Log in all" progress (the app's login queue owns it); null when none runs. */
+  private loginQueue: LoginQueue | null = null;
   readonly activity: ActivityLog;
   private readonly localZone: string;
   private readonly limiter: RenewalLimiter;
@@ -154,6 +157,7 @@ export class TokenService {
       at: now.toISOString(),
       accounts: [...this.accounts.values()].map((a) => this.view(a, now)),
       notificationsPausedUntil: this.notificationsPausedUntil,
+      ...(this.loginQueue ? { loginQueue: this.loginQueue } : {}),
     });
   }
 
@@ -215,6 +219,13 @@ export class TokenService {
     const value = until ? until.toISOString() : null;
     if (value === this.notificationsPausedUntil) return;
     this.notificationsPausedUntil = value;
+    this.publish(true);
+  }
+
+  /** Records "Log in all" progress so the dashboard and tray show it in the same snapshot. */
+  setLoginQueue(queue: LoginQueue | null): void {
+    if (JSON.stringify(queue) === JSON.stringify(this.loginQueue)) return;
+    this.loginQueue = queue;
     this.publish(true);
   }
 
