@@ -245,6 +245,11 @@ export class AlertChannels {
     return this.state[channel].queue.length;
   }
 
+  /** A failed delivery is waiting for its retry time (a Clock timer is armed). */
+  waitingForRetry(channel: AlertChannelId): boolean {
+    return this.state[channel].timer !== undefined;
+  }
+
   // ------------------------------------------------------------------ delivery
 
   private enabled(channel: AlertChannelId): boolean {
