@@ -6,6 +6,7 @@ import * as exportBench from './bench/export';
 import * as renderer from './bench/renderer';
 import * as scheduler from './bench/scheduler';
 import * as tradingWeek from './bench/trading-week';
+import * as alerts from './bench/alerts';
 
 type BenchModule = { run(log: (line: string) => void): Promise<void> };
 
@@ -14,6 +15,7 @@ const modules: [string, BenchModule][] = [
   ['export', exportBench],
   ['renderer', renderer],
   ['trading-week', tradingWeek],
+  ['alerts', alerts],
 ];
 
 const wanted = process.argv.slice(2);

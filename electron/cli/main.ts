@@ -20,7 +20,6 @@ import type { AccountStatus } from '../core/commands/account-status';
 import { socketPath } from '../core/api/local-paths';
 import type { SocketReply } from '../core/api/socket-protocol';
 import { COMMAND_HELP, USAGE } from './help';
-import { formatEnv, parseDuration, statusLine, statusText } from './format';
 import { connect, exchange, request } from './socket-client';
 
 export interface CliIo {
@@ -223,6 +222,9 @@ async function runExec(
   });
 }
 
+/** Loaded on first use: formatting pulls in Luxon, which `tokentray token` never needs. */
+const format = () => import('./format');
+
 async function dispatch(command: string, rest: string[], io: CliIo): Promise<number> {
   const help = COMMAND_HELP[command];
   if (!help) throw new CliError(`Unknown command "${command.slice(0, 40)}".\n\n${USAGE}`, 2);
@@ -264,7 +266,9 @@ async function dispatch(command: string, rest: string[], io: CliIo): Promise<num
   switch (command) {
     case 'status': {
       const answer = await backend.run<StatusAnswer>('status', { accounts: positionals });
-      io.stdout(values.json ? JSON.stringify(answer, null, 2) : statusText(answer));
+      io.stdout(
+        values.json ? JSON.stringify(answer, null, 2) : (await format()).statusText(answer),
+      );
       return answer.ready_for_session ? 0 : 1;
     }
     case 'token': {
@@ -278,15 +282,15 @@ async function dispatch(command: string, rest: string[], io: CliIo): Promise<num
     }
     case 'env': {
       needAccounts(positionals, 'env');
-      const format = values.format ?? 'dotenv';
-      if (format !== 'dotenv' && format !== 'json' && format !== 'shell') {
+      const envFormat = values.format ?? 'dotenv';
+      if (envFormat !== 'dotenv' && envFormat !== 'json' && envFormat !== 'shell') {
         throw new CliError('--format is dotenv, json or shell.', 2);
       }
       const answer = await backend.run<EnvAnswer>('env', {
         accounts: positionals,
         allow_expired: allowExpired,
       });
-      io.stdout(formatEnv(answer.variables, format));
+      io.stdout((await format()).formatEnv(answer.variables, envFormat));
       return 0;
     }
     case 'exec': {
@@ -301,6 +305,7 @@ async function dispatch(command: string, rest: string[], io: CliIo): Promise<num
     case 'wait': {
       needAccounts(positionals, 'wait');
       const timeoutText = typeof values.timeout === 'string' ? values.timeout : '30m';
+      const { parseDuration, statusLine } = await format();
       const timeoutMs = parseDuration(timeoutText);
       if (timeoutMs === null)
         throw new CliError(
@@ -337,7 +342,9 @@ async function dispatch(command: string, rest: string[], io: CliIo): Promise<num
         );
       }
       const answer = await backend.run<AccountStatus>(command, { account: positionals[0] });
-      io.stdout(values.json ? JSON.stringify(answer, null, 2) : statusLine(answer));
+      io.stdout(
+        values.json ? JSON.stringify(answer, null, 2) : (await format()).statusLine(answer),
+      );
       return 0;
     }
   }

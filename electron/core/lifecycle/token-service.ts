@@ -32,6 +32,7 @@ import type { PlannerAccount } from './event-planner';
 import { runLoginNavigation, type LoginNavigator } from './login-flow';
 import type { Clock, Exporter, Logger, SecretStore, SettingsStore, TokenMeta } from '../ports';
 import { thresholdsMs } from './thresholds';
+import { deliverRemoteTargets } from '../export/targets';
 import { safeUserId, safeUserName } from './display-fields';
 import { RenewalLimiter, type RenewalLimits } from './renewal-limiter';
 import { isLastIssued, tokenFingerprint } from './token-fingerprint';
@@ -494,6 +495,25 @@ export class TokenService {
     }
   }
 
+  /**
+   * The outcome of a remote delivery made after the token was accepted (a retry, automatic or
+   * "Retry delivery": export/remote-retry.ts) replaces the account's record for that target.
+   */
+  recordDelivery(accountId: string, record: ExportRecord): void {
+    const a = this.accounts.get(accountId);
+    if (!a) return;
+    a.lastExport = [...a.lastExport.filter((x) => x.path !== record.path), record];
+    if (a.lastError?.kind === 'export' && a.lastExport.every((x) => x.ok)) a.lastError = null;
+    this.note(
+      accountId,
+      record.ok ? 'info' : 'error',
+      record.ok
+        ? `Delivered to ${record.path}`
+        : `Delivery to ${record.path} failed: ${record.message ?? ''}`,
+    );
+    this.publish(true);
+  }
+
   // ---------------------------------------------------------------- internals
 
   private async command(
@@ -665,6 +685,24 @@ export class TokenService {
         this.note(id, 'error', `Export to ${target.path} failed: ${err.message}`);
       }
     }
+    // Bots on other machines (issue 10) after the local files, in parallel; each fails on its own.
+    exports.push(
+      ...(await deliverRemoteTargets(
+        exporter,
+        a.config.remoteTargets ?? [],
+        {
+          accountId: id,
+          broker: a.config.broker,
+          accessToken: tokens.accessToken,
+          issuedAt: tokens.issuedAt,
+          expiresAt: tokens.expiresAt,
+          apiKey: a.config.apiKey,
+          userId,
+        },
+        now,
+        (level, message) => this.note(id, level, message),
+      )),
+    );
 
     // From here on the new token is the one in use (the files may hold it already).
     a.accessToken = tokens.accessToken;
@@ -844,6 +882,7 @@ export class TokenService {
       busy: a.busy,
       lastError: a.lastError,
       exportTargets: a.config.exportTargets,
+      remoteTargets: a.config.remoteTargets ?? [],
       lastExport: a.lastExport,
       autoRefresh: a.config.autoRefresh,
       canRefresh:
