@@ -2,6 +2,7 @@
  * `npm run bench`: the numbers the issues ask for, printed (never asserted as wall-clock times in
  * tests). Each module prints its own lines. `npm run bench -- scheduler export` runs a subset.
  */
+import * as api from './bench/api';
 import * as exportBench from './bench/export';
 import * as renderer from './bench/renderer';
 import * as scheduler from './bench/scheduler';
@@ -16,6 +17,7 @@ const modules: [string, BenchModule][] = [
   ['renderer', renderer],
   ['trading-week', tradingWeek],
   ['alerts', alerts],
+  ['api', api],
 ];
 
 const wanted = process.argv.slice(2);
