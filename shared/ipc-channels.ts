@@ -24,6 +24,9 @@ export const API_NAMES: Readonly<Record<IpcChannel, Exclude<keyof TokenTrayApi, 
   'activity:list': 'listActivity',
   'accounts:login-all': 'loginAll',
   'account:cancel-login': 'cancelLogin',
+  'remote:test-connection': 'testRemoteConnection',
+  'remote:set-secret': 'setRemoteSecret',
+  'account:retry-delivery': 'retryDelivery',
 };
 
 /** Every channel, in the contract's order. */

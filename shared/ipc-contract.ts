@@ -16,6 +16,7 @@ import {
   snapshotSchema,
   thresholdsSchema,
 } from './domain';
+import { remoteExportTargetSchema } from './remote-targets';
 
 const idRequest = z.object({ id: accountIdSchema }).strict();
 const empty = z.object({}).strict();
@@ -43,6 +44,14 @@ const strictAccountInput = accountInputSchema
       .strict(),
   })
   .strict();
+
+/** Test connection's answer; SSH adds the presented host key and whether it still needs confirming. */
+export const connectionTestResultSchema = z.object({
+  ok: z.boolean(),
+  message: z.string(),
+  fingerprint: z.string().optional(),
+  needsConfirmation: z.boolean().optional(),
+});
 
 /** Every command answers with this: ok, or a message that says what to do. */
 export const commandResultSchema = z.discriminatedUnion('ok', [
@@ -99,6 +108,30 @@ export const ipcContract = {
     request: z.object({ id: accountIdSchema, rest: z.boolean().optional() }).strict(),
     result: commandResultSchema,
   },
+  /** Remote targets (issue 10): Test connection with the form's values (secret not yet saved). */
+  'remote:test-connection': {
+    request: z
+      .object({
+        id: accountIdSchema,
+        target: remoteExportTargetSchema,
+        secret: z.string().max(4096).optional(),
+      })
+      .strict(),
+    result: connectionTestResultSchema,
+  },
+  /** Stores a remote target's secret in the keychain ('' deletes it); never echoed back. */
+  'remote:set-secret': {
+    request: z
+      .object({
+        id: accountIdSchema,
+        kind: z.enum(['ssh-passphrase', 'redis-password', 'webhook-secret']),
+        value: z.string().max(4096),
+      })
+      .strict(),
+    result: commandResultSchema,
+  },
+  /** "Retry delivery": the account's failed remote deliveries, now. */
+  'account:retry-delivery': { request: idRequest, result: commandResultSchema },
 } as const;
 
 export type IpcChannel = keyof typeof ipcContract;
@@ -134,6 +167,12 @@ export interface TokenTrayApi {
   loginAll?(): Promise<LoginAllResult>;
   /** Closes the account's open login window; `rest: true` also drops the queued ones. Optional as above. */
   cancelLogin?(req: IpcRequest<'account:cancel-login'>): Promise<CommandResult>;
+  /** Remote targets (issue 10); optional as above. */
+  testRemoteConnection?(
+    req: IpcRequest<'remote:test-connection'>,
+  ): Promise<IpcResult<'remote:test-connection'>>;
+  setRemoteSecret?(req: IpcRequest<'remote:set-secret'>): Promise<CommandResult>;
+  retryDelivery?(req: IpcRequest<'account:retry-delivery'>): Promise<CommandResult>;
   /** Subscribes to snapshots pushed by main; returns the unsubscribe function. */
   onSnapshot(listener: (snapshot: IpcResult<'snapshot:get'>) => void): () => void;
 }

@@ -162,7 +162,12 @@ export const webhookExportTargetSchema = z.object({
 });
 export type WebhookExportTarget = z.infer<typeof webhookExportTargetSchema>;
 
-export type RemoteExportTarget = SshExportTarget | RedisExportTarget | WebhookExportTarget;
+export const remoteExportTargetSchema = z.discriminatedUnion('kind', [
+  sshExportTargetSchema,
+  redisExportTargetSchema,
+  webhookExportTargetSchema,
+]);
+export type RemoteExportTarget = z.infer<typeof remoteExportTargetSchema>;
 export const REMOTE_TARGET_KINDS = ['ssh', 'redis', 'webhook'] as const;
 export type RemoteTargetKind = (typeof REMOTE_TARGET_KINDS)[number];
 

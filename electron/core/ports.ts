@@ -5,6 +5,7 @@
  */
 import type { BrokerId } from '../../shared/brokers';
 import type { AccountConfig, ExportTarget, Preferences } from '../../shared/domain';
+import type { RemoteExportTarget } from '../../shared/remote-targets';
 
 /** Time and timers, injectable so tests and the bench can simulate days, suspends and clock jumps. */
 export interface Clock {
@@ -35,6 +36,10 @@ export type SecretKind =
   | 'access-token'
   | 'refresh-token'
   | 'pin'
+  // Remote export targets (shared/remote-targets.ts REMOTE_SECRET_KIND): one of each per account.
+  | 'ssh-passphrase'
+  | 'redis-password'
+  | 'webhook-secret'
   // Alert channels (issue 13), app-wide: kept under ALERTS_SECRET_ACCOUNT (secrets/secret-names.ts).
   | 'telegram-bot-token'
   | 'alert-webhook-secret';
@@ -99,7 +104,8 @@ export interface ExportOutcome {
 
 /** Writes tokens where bots read them (.env / JSON). Atomic; never partially written. */
 export interface Exporter {
-  export(target: ExportTarget, payload: ExportPayload): Promise<void>;
+  /** Local targets go to the file exporter; remote ones (issue 10) through export/targets.ts. */
+  export(target: ExportTarget | RemoteExportTarget, payload: ExportPayload): Promise<void>;
 }
 
 /** Logging port; the real one redacts registered secrets before anything reaches a file. */

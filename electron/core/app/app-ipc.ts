@@ -21,6 +21,7 @@ import { DASHBOARD_CALLER, type Commands } from '../commands/commands';
 import type { LoginNavigator } from '../lifecycle/login-flow';
 import type { Logger } from '../ports';
 import type { TokenService } from '../lifecycle/token-service';
+import type { RemoteCommands } from '../export/remote-commands';
 
 export interface IpcContext {
   readonly service: TokenService;
@@ -37,6 +38,8 @@ export interface IpcContext {
   readonly loginAll: () => string[];
   /** Closes an account's login window; `rest` also drops the accounts queued after it. */
   readonly cancelLogin: (accountId: string, rest: boolean) => void;
+  /** Remote targets' commands (issue 10); absent where the app was built without them. */
+  readonly remote?: RemoteCommands;
 }
 
 /** What to tell the user about `e`: our own words, or a generic line for anything unexpected. */
@@ -54,6 +57,10 @@ export function userMessage(e: unknown, logger: Logger, context: string): string
 }
 
 export function createIpcHandlers(ctx: IpcContext): IpcHandlers {
+  const remote = (): RemoteCommands => {
+    if (!ctx.remote) throw new TokenTrayError('config', 'Remote targets are not available here.');
+    return ctx.remote;
+  };
   const { service, logger } = ctx;
 
   async function command(channel: string, body: () => Promise<unknown>): Promise<CommandResult> {
@@ -169,6 +176,29 @@ export function createIpcHandlers(ctx: IpcContext): IpcHandlers {
         const { id, rest } = ipcContract['account:cancel-login'].request.parse(req);
         ctx.cancelLogin(id, rest ?? false);
         return Promise.resolve();
+      }),
+
+    // Remote targets (issue 10): export/remote-commands.ts.
+    'remote:test-connection': async (req) => {
+      try {
+        const { id, target, secret } = ipcContract['remote:test-connection'].request.parse(req);
+        await ctx.ready();
+        return await remote().testConnection(id, target, secret);
+      } catch (e) {
+        return { ok: false, message: userMessage(e, logger, 'remote:test-connection') };
+      }
+    },
+
+    'remote:set-secret': (req) =>
+      command('remote:set-secret', () => {
+        const { id, kind, value } = ipcContract['remote:set-secret'].request.parse(req);
+        return remote().setSecret(id, kind, value);
+      }),
+
+    'account:retry-delivery': (req) =>
+      command('account:retry-delivery', () => {
+        const { id } = ipcContract['account:retry-delivery'].request.parse(req);
+        return remote().retryDelivery(id);
       }),
   };
 }

@@ -10,6 +10,7 @@
 import type { Preferences, Snapshot } from '../../../shared/domain';
 import { isUsable } from '../../../shared/status';
 import { createIpcHandlers } from './app-ipc';
+import type { RemoteCommands } from '../export/remote-commands';
 import { createCommands, type Commands } from '../commands/commands';
 import type {
   ClipboardPort,
@@ -42,6 +43,8 @@ export interface TokenTrayAppDeps extends TokenServiceDeps {
   readonly tray: TrayPort;
   readonly clipboard: ClipboardPort;
   readonly shell: ShellPort;
+  /** Remote targets' commands (issue 10: Test connection, secrets, Retry delivery). */
+  readonly remote?: RemoteCommands;
 }
 
 /** The handle, plus what tests and the bench look at. */
@@ -437,6 +440,7 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
     commands,
     loginAll,
     cancelLogin,
+    ...(deps.remote ? { remote: deps.remote } : {}),
   });
 
   return {

@@ -4,7 +4,8 @@
  *   service  "TokenTray"
  *   account  "<accountId>/<kind>"   e.g. "upstox-main/access-token"
  *
- * kind ∈ api-secret | access-token | refresh-token | pin. Account ids are 1–63 lowercase letters,
+ * kind ∈ api-secret | access-token | refresh-token | pin | ssh-passphrase | redis-password |
+ * webhook-secret (the last three for remote export targets, one each per account). Account ids are 1–63 lowercase letters,
  * digits and dashes (accountIdSchema), so "<id>/<kind>" is unambiguous, and a user can find or delete
  * our items by hand: `secret-tool search service TokenTray` (Linux; keytar stores attributes
  * `service` and `account`), Keychain Access → "TokenTray" (macOS), Credential Manager →
@@ -20,6 +21,9 @@ export const SECRET_KINDS = [
   'access-token',
   'refresh-token',
   'pin',
+  'ssh-passphrase',
+  'redis-password',
+  'webhook-secret',
   'telegram-bot-token',
   'alert-webhook-secret',
 ] as const;
@@ -57,6 +61,12 @@ export function secretLabel(kind: SecretKind): string {
       return 'refresh token';
     case 'pin':
       return 'PIN';
+    case 'ssh-passphrase':
+      return 'SSH key passphrase';
+    case 'redis-password':
+      return 'Redis password';
+    case 'webhook-secret':
+      return 'webhook secret';
     case 'telegram-bot-token':
       return 'Telegram bot token';
     case 'alert-webhook-secret':
