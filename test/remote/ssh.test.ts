@@ -304,7 +304,9 @@ describe('ssh target: faults leave the old file', () => {
         readyTimeoutMs: 5_000,
       }).catch((e: unknown) => e)) as Error;
       expect(proxy.cut()).toBe(true);
-      expect(err.message).toMatch(/the connection dropped while uploading; the old file is unchanged/);
+      expect(err.message).toMatch(
+        /the connection dropped while uploading; the old file is unchanged/,
+      );
     } finally {
       proxy.close();
     }
