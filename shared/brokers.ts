@@ -20,8 +20,23 @@ export interface BrokerInfo {
   readonly apiKeyLabel: string;
   /** What the broker calls the app secret. */
   readonly apiSecretLabel: string;
-  /** Access tokens die at the next occurrence of this IST time after issue. */
+  /**
+   * Access tokens die at the next occurrence of this IST time after issue (or earlier: see
+   * accessTokenLifeHours, the broker's own expiry answer and the JWT `exp`; the earliest known instant
+   * wins, shared/expiry.ts). Upstox 03:30, Kite/FYERS 06:00, Angel One 05:00, 5paisa 23:59, ICICI
+   * Breeze 00:00 (with a 24 h life).
+   */
   readonly accessTokenCutoff: DailyCutoff;
+  /**
+   * A rolling life from issue, where the broker documents one (Dhan 24 h, ICICI Breeze "24 hrs or
+   * before midnight, whichever is earlier"). Absent: only the daily cutoff applies.
+   */
+  readonly accessTokenLifeHours?: number;
+  /**
+   * True when the daily cutoff is not documented by the broker (evidence only [Code]/[3P], see
+   * ../shared/brokers-more.md): the UI says "Guess" and the account form offers `cutoffOverride`.
+   */
+  readonly cutoffIsGuess?: boolean;
   /** How the token can be renewed without the login page, if at all. */
   readonly renewal:
     | { readonly kind: 'login-only' }

@@ -220,6 +220,14 @@ export const accountConfigSchema = z.object({
   autoRefresh: z.boolean().default(false),
   /** FYERS only: keep the PIN in the keychain so auto-refresh needs no prompt. Off by default. */
   storePin: z.boolean().default(false),
+  /**
+   * Override of the broker's daily IST cutoff, 'HH:MM' (24-hour), for brokers whose cutoff is a Guess
+   * (catalogue `cutoffIsGuess`; shared/expiry.ts parseCutoff). Absent: the catalogue's cutoff.
+   */
+  cutoffOverride: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write the cutoff as HH:MM in IST, 24-hour, e.g. 03:00')
+    .optional(),
 });
 export type AccountConfig = z.infer<typeof accountConfigSchema>;
 

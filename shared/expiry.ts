@@ -96,27 +96,77 @@ function earlier(a: Date, b: Date | undefined): Date {
   return b !== undefined && b.getTime() < a.getTime() ? b : a;
 }
 
+/** What else is known about one token's end, beyond the broker's catalogue rule. */
+export interface ExpiryFacts {
+  /**
+   * An instant the broker returned with the token (Shoonya `expires_in`, Dhan `expiryTime`), already
+   * read as an absolute instant. Ignored when it is not a valid Date.
+   */
+  readonly brokerExpiresAt?: Date | undefined;
+  /** The account's override of the daily IST cutoff (only offered where the cutoff is a Guess). */
+  readonly cutoffOverride?: DailyCutoff | undefined;
+}
+
+/** The daily IST cutoff in force for a broker: the account's override, else the catalogue's. */
+export function dailyCutoffFor(broker: BrokerId, override?: DailyCutoff): DailyCutoff {
+  return override ?? BROKERS[broker].accessTokenCutoff;
+}
+
 /**
- * When an access token issued at `issuedAt` dies: the broker's daily IST cutoff after issue, or the
- * token's own JWT `exp` if that is earlier (DESIGN.md: "the earlier of the two wins"). The issue
- * instant is the token's own `iat` where plausible (tokenIssuedAt). Without a usable `iat`, a local
- * issue instant within PLAUSIBLE_CLOCK_SKEW_MS before the cutoff is ambiguous (the broker's clock
- * may already be past it); a plausible `exp` beyond that cutoff then says the broker issued it after.
+ * The catalogue rule alone for a token issued at `issued`: the earlier of the next daily IST cutoff
+ * and the broker's rolling life (Dhan, ICICI Breeze), if it has one.
  */
-export function accessTokenExpiry(broker: BrokerId, issuedAt: Date, accessToken?: string): Date {
-  const cutoff = BROKERS[broker].accessTokenCutoff;
+export function ruleExpiry(broker: BrokerId, issued: Date, cutoffOverride?: DailyCutoff): Date {
+  const daily = nextDailyCutoff(issued, dailyCutoffFor(broker, cutoffOverride));
+  const hours = BROKERS[broker].accessTokenLifeHours;
+  return hours === undefined
+    ? daily
+    : earlier(daily, new Date(issued.getTime() + hours * 3_600_000));
+}
+
+/**
+ * When an access token issued at `issuedAt` dies: the earliest known instant of the broker's daily
+ * IST cutoff after issue, its rolling life (if any), the instant the broker returned with the token
+ * (`facts.brokerExpiresAt`, if any) and the token's own JWT `exp` (DESIGN.md: "the earlier wins").
+ * The issue instant is the token's own `iat` where plausible (tokenIssuedAt). Without a usable `iat`,
+ * a local issue instant within PLAUSIBLE_CLOCK_SKEW_MS before the daily cutoff is ambiguous (the
+ * broker's clock may already be past it); a plausible `exp` or broker instant beyond that cutoff then
+ * says the broker issued it after.
+ */
+export function accessTokenExpiry(
+  broker: BrokerId,
+  issuedAt: Date,
+  accessToken?: string,
+  facts: ExpiryFacts = {},
+): Date {
+  const cutoff = dailyCutoffFor(broker, facts.cutoffOverride);
   const issued = tokenIssuedAt(issuedAt, accessToken);
-  let rule = nextDailyCutoff(issued, cutoff);
+  let daily = nextDailyCutoff(issued, cutoff);
   const exp = jwtExpiry(accessToken);
+  const fromBroker =
+    facts.brokerExpiresAt instanceof Date && Number.isFinite(facts.brokerExpiresAt.getTime())
+      ? facts.brokerExpiresAt
+      : undefined;
+  const later = [exp, fromBroker].filter((d): d is Date => d !== undefined);
   if (
-    exp !== undefined &&
+    later.length > 0 &&
     issued === issuedAt &&
-    rule.getTime() - issuedAt.getTime() <= PLAUSIBLE_CLOCK_SKEW_MS &&
-    exp.getTime() > rule.getTime() + PLAUSIBLE_CLOCK_SKEW_MS
+    daily.getTime() - issuedAt.getTime() <= PLAUSIBLE_CLOCK_SKEW_MS &&
+    later.every((d) => d.getTime() > daily.getTime() + PLAUSIBLE_CLOCK_SKEW_MS)
   ) {
-    rule = nextDailyCutoff(rule, cutoff);
+    daily = nextDailyCutoff(daily, cutoff);
   }
-  return earlier(rule, exp);
+  const hours = BROKERS[broker].accessTokenLifeHours;
+  let rule = daily;
+  if (hours !== undefined) rule = earlier(rule, new Date(issued.getTime() + hours * 3_600_000));
+  return earlier(earlier(rule, fromBroker), exp);
+}
+
+/** 'HH:MM' (24-hour) → a DailyCutoff; undefined for anything else. The account override's format. */
+export function parseCutoff(text: string | undefined | null): DailyCutoff | undefined {
+  if (typeof text !== 'string') return undefined;
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+  return m ? { hour: Number(m[1]), minute: Number(m[2]) } : undefined;
 }
 
 /**

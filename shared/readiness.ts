@@ -212,6 +212,9 @@ export function loginHelpsFrom(broker: BrokerId, session: MarketSession): Date {
   if (at === undefined) {
     const dayBefore = new Date(session.close.getTime() - 86_400_000);
     at = nextDailyCutoff(dayBefore, BROKERS[broker].accessTokenCutoff).getTime();
+    // A rolling life (Dhan 24 h, ICICI Breeze): a login helps once its life outlasts the close too.
+    const hours = BROKERS[broker].accessTokenLifeHours;
+    if (hours !== undefined) at = Math.max(at, session.close.getTime() - hours * 3_600_000);
     if (helpsFromCache.size >= 64) helpsFromCache.clear(); // a few sessions × brokers in practice
     helpsFromCache.set(key, at);
   }

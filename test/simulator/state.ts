@@ -4,8 +4,8 @@
  * §4 refresh token) and can be replaced per test.
  */
 import { DateTime } from 'luxon';
-import { BROKERS, type BrokerId } from '../../shared/brokers';
-import { IST_ZONE, nextDailyCutoff } from '../../shared/expiry';
+import { type BrokerId } from '../../shared/brokers';
+import { IST_ZONE, ruleExpiry } from '../../shared/expiry';
 import { fakeJwt, randomAlnum } from './tokens';
 import type { SimApp, SimUser } from './types';
 
@@ -115,7 +115,7 @@ export class SimState {
 
   accessTokenExpiry(broker: BrokerId, issuedAt: Date): Date {
     const custom = this.lifetimes.accessTokenExpiry?.[broker];
-    return custom ? custom(issuedAt) : nextDailyCutoff(issuedAt, BROKERS[broker].accessTokenCutoff);
+    return custom ? custom(issuedAt) : ruleExpiry(broker, issuedAt);
   }
 
   refreshTokenExpiry(issuedAt: Date): Date {
