@@ -8,6 +8,7 @@ import * as renderer from './bench/renderer';
 import * as scheduler from './bench/scheduler';
 import * as tradingWeek from './bench/trading-week';
 import * as alerts from './bench/alerts';
+import * as remote from './bench/remote';
 
 type BenchModule = { run(log: (line: string) => void): Promise<void> };
 
@@ -18,6 +19,7 @@ const modules: [string, BenchModule][] = [
   ['trading-week', tradingWeek],
   ['alerts', alerts],
   ['api', api],
+  ['remote', remote],
 ];
 
 const wanted = process.argv.slice(2);
