@@ -225,6 +225,28 @@ async function cancelScenario(
   expect(bad.ok === false && bad.error).toContain('all');
 }
 
+describe.skipIf(!keyringAvailable)('quitting during "Log in all"', () => {
+  it('closes the open window and opens no further one', async () => {
+    let held: HeldWindows | undefined;
+    const h = await startTestApp({
+      start: ist('2026-12-08T10:00'),
+      wrapNavigator: (http) => (held = new HeldWindows(http)),
+    });
+    await h.addAccount('upstox');
+    await h.addAccount('kite');
+    const windows = held!;
+    expect(await h.app.ipc['accounts:login-all']({})).toMatchObject({ ok: true });
+    await settle(() => windows.openIds.length === 1);
+    const opened = windows.openIds[0]!;
+    h.app.stop();
+    windows.cancel(opened); // the platform closes every login window on quit
+    await h.app.whenIdle();
+    expect(windows.openIds).toEqual([]);
+    expect(h.navigator.requests).toEqual([]); // no login page was ever loaded
+    expect(h.app.loginQueue.active).toBe(false);
+  });
+});
+
 describe.skipIf(!keyringAvailable)('"Log in all" from the tray', () => {
   it('"Log in all" from the tray; nothing to do means nothing opens', async () => {
     const h = await startTestApp({ start: ist('2026-12-08T02:45') });

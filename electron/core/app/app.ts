@@ -405,6 +405,7 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
         return userCommand(copyToken(action.accountId), 'copy token');
       case 'open-dashboard':
         return deps.shell.openDashboard();
+    loginQueue.dropPending(); // quitting closes the open login window; open no further ones
       case 'login-all':
         loginAll();
         return;
