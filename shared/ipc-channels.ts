@@ -27,6 +27,9 @@ export const API_NAMES: Readonly<Record<IpcChannel, Exclude<keyof TokenTrayApi, 
   'remote:test-connection': 'testRemoteConnection',
   'remote:set-secret': 'setRemoteSecret',
   'account:retry-delivery': 'retryDelivery',
+  'alerts:status': 'getAlertChannels',
+  'alerts:set-secret': 'setAlertSecret',
+  'alerts:send-test': 'sendTestAlert',
 };
 
 /** Every channel, in the contract's order. */

@@ -4,6 +4,7 @@
  * schemas before acting; the preload exposes one named function per channel and nothing else.
  */
 import { z } from 'zod';
+import { alertChannelIdSchema, alertChannelStatusSchema } from './alert-settings';
 import {
   accountConfigSchema,
   accountIdSchema,
@@ -132,6 +133,18 @@ export const ipcContract = {
   },
   /** "Retry delivery": the account's failed remote deliveries, now. */
   'account:retry-delivery': { request: idRequest, result: commandResultSchema },
+  /** Settings → Alert channels (issue 13): each channel's state; never a secret. */
+  'alerts:status': { request: empty, result: z.array(alertChannelStatusSchema) },
+  /** Stores the Telegram bot token or the alert webhook's secret in the keychain ('' deletes it). */
+  'alerts:set-secret': {
+    request: z.object({ channel: alertChannelIdSchema, value: z.string().max(4096) }).strict(),
+    result: commandResultSchema,
+  },
+  /** "Send test message": one attempt now; answers the channel's state after it. */
+  'alerts:send-test': {
+    request: z.object({ channel: alertChannelIdSchema }).strict(),
+    result: alertChannelStatusSchema,
+  },
 } as const;
 
 export type IpcChannel = keyof typeof ipcContract;
@@ -173,6 +186,10 @@ export interface TokenTrayApi {
   ): Promise<IpcResult<'remote:test-connection'>>;
   setRemoteSecret?(req: IpcRequest<'remote:set-secret'>): Promise<CommandResult>;
   retryDelivery?(req: IpcRequest<'account:retry-delivery'>): Promise<CommandResult>;
+  /** Alert channels (issue 13); optional as above. */
+  getAlertChannels?(): Promise<IpcResult<'alerts:status'>>;
+  setAlertSecret?(req: IpcRequest<'alerts:set-secret'>): Promise<CommandResult>;
+  sendTestAlert?(req: IpcRequest<'alerts:send-test'>): Promise<IpcResult<'alerts:send-test'>>;
   /** Subscribes to snapshots pushed by main; returns the unsubscribe function. */
   onSnapshot(listener: (snapshot: IpcResult<'snapshot:get'>) => void): () => void;
 }

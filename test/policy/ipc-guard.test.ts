@@ -134,6 +134,7 @@ describe('parseIpcRequest', () => {
         'account:save',
         'account:validate',
         'preferences:save',
+        'alerts:set-secret',
       ].sort(),
     );
   });

@@ -32,7 +32,13 @@ import type { Clock, Logger, SecretStore } from '../ports';
 import { ALERTS_SECRET_ACCOUNT } from '../secrets/secret-names';
 import { postAlertWebhook, type AlertWebhookOptions } from './alert-webhook';
 import { MorningSummary, type SummaryText } from './morning-summary';
-import { sendTelegramMessage, type SendResult, type TelegramOptions } from './telegram';
+import {
+  sendTelegramMessage,
+  telegramBotTokenSchema,
+  type SendResult,
+  type TelegramOptions,
+} from './telegram';
+import { TokenTrayError } from '../errors';
 
 const MINUTE = 60_000;
 const DEDUPE_MS = 6 * 60 * MINUTE;
@@ -234,6 +240,33 @@ export class AlertChannels {
     const out: AlertChannelStatus[] = [];
     for (const c of ALERT_CHANNEL_IDS) out.push(this.channelStatus(c, await this.hasSecret(c)));
     return out;
+  }
+
+  /**
+   * Settings: stores the Telegram bot token or the webhook's signing secret in the keychain ('' deletes
+   * it). Checked first; the value is never echoed, logged or put in an error.
+   */
+  async setSecret(channel: AlertChannelId, value: string): Promise<void> {
+    const kind = channel === 'telegram' ? 'telegram-bot-token' : 'alert-webhook-secret';
+    if (value === '') return this.deps.secrets.delete(ALERTS_SECRET_ACCOUNT, kind);
+    let clean = value.trim();
+    if (channel === 'telegram') {
+      const parsed = telegramBotTokenSchema.safeParse(clean);
+      if (!parsed.success) {
+        throw new TokenTrayError(
+          'config',
+          'That does not look like a Telegram bot token (123456789:AAE…). Copy it again from @BotFather; nothing was saved.',
+        );
+      }
+      clean = parsed.data;
+    } else if (clean.length < 16 || clean.length > 4096) {
+      throw new TokenTrayError(
+        'config',
+        'Use a webhook secret of 16 to 4096 characters (e.g. a random password); nothing was saved.',
+      );
+    }
+    this.deps.logger.registerSecret(clean);
+    await this.deps.secrets.set(ALERTS_SECRET_ACCOUNT, kind, clean);
   }
 
   /** Messages delivered per channel (bench). */

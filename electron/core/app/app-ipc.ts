@@ -21,6 +21,7 @@ import { DASHBOARD_CALLER, type Commands } from '../commands/commands';
 import type { LoginNavigator } from '../lifecycle/login-flow';
 import type { Logger } from '../ports';
 import type { TokenService } from '../lifecycle/token-service';
+import type { AlertChannels } from '../alerts/channels';
 import type { RemoteCommands } from '../export/remote-commands';
 
 export interface IpcContext {
@@ -38,6 +39,8 @@ export interface IpcContext {
   readonly loginAll: () => string[];
   /** Closes an account's login window; `rest` also drops the accounts queued after it. */
   readonly cancelLogin: (accountId: string, rest: boolean) => void;
+  /** Alert channels (issue 13); absent where the app was built without them. */
+  readonly alerts?: AlertChannels;
   /** Remote targets' commands (issue 10); absent where the app was built without them. */
   readonly remote?: RemoteCommands;
 }
@@ -62,6 +65,10 @@ export function createIpcHandlers(ctx: IpcContext): IpcHandlers {
     return ctx.remote;
   };
   const { service, logger } = ctx;
+  const alertChannels = (): AlertChannels => {
+    if (!ctx.alerts) throw new TokenTrayError('config', 'Alert channels are not available here.');
+    return ctx.alerts;
+  };
 
   async function command(channel: string, body: () => Promise<unknown>): Promise<CommandResult> {
     try {
@@ -200,5 +207,24 @@ export function createIpcHandlers(ctx: IpcContext): IpcHandlers {
         const { id } = ipcContract['account:retry-delivery'].request.parse(req);
         return remote().retryDelivery(id);
       }),
+
+    // Alert channels (issue 13): alerts/channels.ts.
+    'alerts:status': async (req) => {
+      ipcContract['alerts:status'].request.parse(req);
+      await ctx.ready();
+      return alertChannels().status();
+    },
+
+    'alerts:set-secret': (req) =>
+      command('alerts:set-secret', () => {
+        const { channel, value } = ipcContract['alerts:set-secret'].request.parse(req);
+        return alertChannels().setSecret(channel, value);
+      }),
+
+    'alerts:send-test': async (req) => {
+      const { channel } = ipcContract['alerts:send-test'].request.parse(req);
+      await ctx.ready();
+      return alertChannels().sendTest(channel);
+    },
   };
 }

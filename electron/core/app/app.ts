@@ -26,6 +26,7 @@ import { toTokenTrayError, TokenTrayError } from '../errors';
 import { planEvents } from '../lifecycle/event-planner';
 import type { LoginNavigator } from '../lifecycle/login-flow';
 import { Notifier, pauseEndFor, type NotificationPurpose } from '../alerts/notifier';
+import { AlertChannels, type AlertChannelsDeps } from '../alerts/channels';
 import { Scheduler, type FiredBatch } from '../lifecycle/scheduler';
 import {
   KeychainSaveError,
@@ -43,6 +44,8 @@ export interface TokenTrayAppDeps extends TokenServiceDeps {
   readonly tray: TrayPort;
   readonly clipboard: ClipboardPort;
   readonly shell: ShellPort;
+  /** Where the alert channels connect (tests: the fake Bot API, a test CA); default the real ones. */
+  readonly alertEndpoints?: Pick<AlertChannelsDeps, 'telegram' | 'webhook'>;
   /** Remote targets' commands (issue 10: Test connection, secrets, Retry delivery). */
   readonly remote?: RemoteCommands;
 }
@@ -52,6 +55,8 @@ export interface TokenTrayApp extends TokenTrayAppHandle {
   readonly service: TokenService;
   readonly scheduler: Scheduler;
   readonly notifier: Notifier;
+  /** Telegram / webhook alerts and their morning summary (issue 13). */
+  readonly alerts: AlertChannels;
   /** "Log in all": the login windows one after another. */
   readonly loginQueue: LoginQueueRunner;
   /** Tray renders actually sent to the TrayPort (unchanged models are skipped). */
@@ -112,6 +117,16 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
       loginAll();
     },
     activity: (entry) => service.activity.add(entry),
+  });
+
+  /** Remote alert channels: fed the same notices; they never wait on or block the desktop. */
+  const alerts = new AlertChannels({
+    clock,
+    logger,
+    secrets: deps.secrets,
+    preferences: () => service.getPreferences(),
+    snapshot: () => service.snapshot(),
+    ...deps.alertEndpoints,
   });
 
   // ------------------------------------------------------------------ log in all (issue 11)
@@ -219,6 +234,7 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
         // so; a "refresh failed" notification would be wrong (and, in a storm, one per attempt).
         if (err instanceof RenewalPausedError || err instanceof KeychainSaveError) return;
         notifier.autoRefreshFailed(accountId, err.message);
+        alerts.autoRefreshFailed(accountId, err.message);
       }),
       'auto-refresh',
     );
@@ -354,6 +370,7 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
   async function savePreferences(preferences: Preferences): Promise<void> {
     const before = service.getPreferences().startAtLogin;
     await service.savePreferences(preferences);
+    alerts.wake(); // the summary time or the channels may have changed
     if (preferences.startAtLogin !== before) deps.shell.setStartAtLogin(preferences.startAtLogin);
   }
 
@@ -370,6 +387,7 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
     running = true;
     unsubscribers.push(service.subscribe(onSnapshot));
     unsubscribers.push(service.onNotice((notice) => notifier.handleNotice(notice)));
+    unsubscribers.push(service.onNotice((notice) => alerts.handleNotice(notice)));
     armTicker();
     // The scheduler starts before the validation pass, so nothing falling due while the brokers
     // answer is skipped (scheduler.start() ignores what was due before it).
@@ -380,6 +398,7 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
       logger.warn('validation at start failed', { kind: toTokenTrayError(e).kind });
     }
     notifier.remindMissed();
+    alerts.start();
     render();
   }
 
@@ -387,6 +406,7 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
     stopped = true;
     running = false;
     scheduler.stop();
+    alerts.stop();
     if (ticker !== undefined) clock.cancelTimer(ticker);
     ticker = undefined;
     clearClipboard();
@@ -441,6 +461,7 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
     commands,
     loginAll,
     cancelLogin,
+    alerts,
     ...(deps.remote ? { remote: deps.remote } : {}),
   });
 
@@ -448,6 +469,7 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
     service,
     scheduler,
     notifier,
+    alerts,
     loginQueue,
     stats,
     ipc,
@@ -490,6 +512,7 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
       track(service.validateAll(), 'validate after ' + event);
       armTicker();
       notifier.tick();
+      alerts.wake();
       render();
     },
 
