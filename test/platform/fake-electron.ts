@@ -289,6 +289,10 @@ export class FakeBrowserWindow extends EventEmitter {
   isMinimized(): boolean {
     return this.minimized;
   }
+  minimize(): void {
+    this.minimized = true;
+    this.emit('minimize');
+  }
   restore(): void {
     this.minimized = false;
   }

@@ -29,6 +29,10 @@ beforeAll(async () => {
   // As at a real start: nothing is ready until app.whenReady() resolves, so a call Electron forbids
   // before `ready` fails here.
   resetFake({ ready: false });
+  // No session bus: the tray-host question has no answer and the tray is used (the no-tray case is
+  // tested on the dashboard window and in core/app/desktop.ts).
+  const bus = process.env.DBUS_SESSION_BUS_ADDRESS;
+  process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/nonexistent/tokentray-test-bus';
   // Not tempDir(): that one is removed after each test, and this folder lives for the whole file.
   dir = mkdtempSync(join(tmpdir(), 'tokentray-main-'));
   fake.app.appPath = repo;
@@ -43,6 +47,9 @@ beforeAll(async () => {
     'the tray',
   );
   await until(() => FakeBrowserWindow.instances.length === 1, 'the dashboard');
+  // The question was asked before the tray was drawn; later tests in this worker keep their bus.
+  if (bus === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
+  else process.env.DBUS_SESSION_BUS_ADDRESS = bus;
 });
 
 afterAll(() => {

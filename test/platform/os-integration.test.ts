@@ -59,10 +59,23 @@ describe('shell', () => {
     await port.showInFolder(file);
     expect(fake.shownInFolder).toEqual([file]);
     await expect(port.showInFolder('relative/.env')).rejects.toMatchObject({ kind: 'config' });
+    // A missing folder is refused before anything is opened (core/policy/reveal-path.ts).
+    await expect(port.showInFolder('/no/such/dir/.env')).rejects.toThrow(/does not exist/);
+    // A folder the OS refuses to open says so.
     fake.openPathResult = 'Folder not found';
-    await expect(port.showInFolder('/no/such/dir/.env')).rejects.toThrow(
+    await expect(port.showInFolder(join(dir, 'other.env'))).rejects.toThrow(
       /Could not open the folder/,
     );
+  });
+
+  it('never hands a file to openPath: a path "inside" an executable is refused', async () => {
+    const { port } = shell();
+    const dir = tempDir();
+    const { writeFileSync } = await import('node:fs');
+    const exe = join(dir, 'calc.exe');
+    writeFileSync(exe, 'MZ');
+    await expect(port.showInFolder(join(exe, 'x.env'))).rejects.toMatchObject({ kind: 'config' });
+    expect(fake.openedPaths).toEqual([]);
   });
 
   it('hands dashboard, start-at-login and quit to main', () => {
