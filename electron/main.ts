@@ -335,6 +335,7 @@ async function startApp(): Promise<void> {
       subscribe: (listener) => tokenTrayApp.service.subscribe(listener),
       snapshot: () => tokenTrayApp.service.snapshot(),
       preferences: () => tokenTrayApp.service.getPreferences(),
+      savePreferences: (p) => tokenTrayApp.service.savePreferences(p),
       clock: systemClock,
       logger,
       apiKeySecrets: createKeytarSecretStore({ logger, service: API_KEY_SERVICE }),

@@ -13,6 +13,8 @@ Commands:
   refresh ACCOUNT                     renew now without the login page (FYERS)
   validate ACCOUNT                    ask the broker whether the token still works
   login ACCOUNT                       open the login window in the running TokenTray
+  api [on|off] [--port N] [--new-key status|token]
+                                      the loopback HTTP API: turn it on/off, make a key (shown once)
 
 ACCOUNT is an account id or label (case-insensitive) or a unique prefix of one.
 With TokenTray running the CLI works on its live state (a private socket); without it, read-only
@@ -24,6 +26,14 @@ Exit codes: 0 ok (status: every account good for the next session)
 Run "tokentray COMMAND --help" for a command's options. Docs: docs/bots.md.`;
 
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
+  api: `Usage: tokentray api [on|off] [--port N] [--new-key status|token] [--json]
+
+Shows or changes the loopback HTTP API of the running TokenTray (the same as Settings → Local API):
+  on / off           start or stop it (off by default); it listens on 127.0.0.1 and ::1 only
+  --port N           its port (default 5056)
+  --new-key SCOPE    make a new key for SCOPE, replacing the old one, and print it once:
+                     "status" (status and events, never a token) or "token" (also tokens, renewals)
+Keys live only in the OS keychain. Needs TokenTray running.`,
   status: `Usage: tokentray status [ACCOUNT…] [--json]
 
 Shows each account's token status, whether it lasts through the next NSE session (09:15–15:30 IST),

@@ -18,7 +18,7 @@ import type { CommandErrorCode } from '../core/commands/command-error';
 import type { CommandName, EnvAnswer, StatusAnswer, TokenAnswer } from '../core/commands/commands';
 import type { AccountStatus } from '../core/commands/account-status';
 import { socketPath } from '../core/api/local-paths';
-import type { SocketReply } from '../core/api/socket-protocol';
+import type { LocalApiState, SocketReply } from '../core/api/socket-protocol';
 import { COMMAND_HELP, USAGE } from './help';
 import { connect, exchange, request } from './socket-client';
 
@@ -47,7 +47,7 @@ function fromReply<T>(reply: SocketReply): T {
 
 /** Where commands run: the live app, or this process over the same files and keychain. */
 interface Backend {
-  run<T>(command: CommandName, input: unknown): Promise<T>;
+  run<T>(command: CommandName | 'local-api', input: unknown): Promise<T>;
   /** Calls `check` with the status now and after every change; resolves true once it returns true. */
   watch(check: (status: StatusAnswer) => boolean, timeoutMs: number): Promise<boolean>;
   readonly live: boolean;
@@ -56,7 +56,7 @@ interface Backend {
 function appBackend(path: string): Backend {
   return {
     live: true,
-    async run<T>(command: CommandName, input: unknown): Promise<T> {
+    async run<T>(command: CommandName | 'local-api', input: unknown): Promise<T> {
       const socket = await connect(path);
       if (!socket)
         throw new CliError('TokenTray stopped while the command was starting: run it again.', 2);
@@ -237,6 +237,8 @@ async function dispatch(command: string, rest: string[], io: CliIo): Promise<num
     'allow-expired': { type: 'boolean' },
     format: { type: 'string' },
     timeout: { type: 'string' },
+    port: { type: 'string' },
+    'new-key': { type: 'string' },
   });
   if (values.help) {
     io.stdout(help);
@@ -251,6 +253,7 @@ async function dispatch(command: string, rest: string[], io: CliIo): Promise<num
     refresh: ['json'],
     validate: ['json'],
     login: ['json'],
+    api: ['json', 'port', 'new-key'],
   };
   for (const [name, value] of Object.entries(values)) {
     if (value !== undefined && name !== 'help' && !allowed[command]?.includes(name)) {
@@ -328,6 +331,38 @@ async function dispatch(command: string, rest: string[], io: CliIo): Promise<num
             .join('\n')}`,
         );
         return 1;
+      }
+      return 0;
+    }
+    case 'api': {
+      if (!backend.live) {
+        throw new CliError(
+          'TokenTray is not running: start it, then run "tokentray api" again.',
+          2,
+        );
+      }
+      const [toggle, ...more] = positionals;
+      if (more.length > 0 || (toggle !== undefined && toggle !== 'on' && toggle !== 'off')) {
+        throw new CliError('Use: tokentray api [on|off] [--port N] [--new-key status|token].', 2);
+      }
+      const port = typeof values.port === 'string' ? Number(values.port) : undefined;
+      if (port !== undefined && !Number.isInteger(port)) {
+        throw new CliError('--port takes a whole number from 1024 to 65535.', 2);
+      }
+      const state = await backend.run<LocalApiState>('local-api', {
+        ...(toggle ? { enabled: toggle === 'on' } : {}),
+        ...(port !== undefined ? { port } : {}),
+        ...(typeof values['new-key'] === 'string' ? { new_key: values['new-key'] } : {}),
+      });
+      if (values.json) {
+        io.stdout(JSON.stringify(state, null, 2));
+        return 0;
+      }
+      io.stdout(
+        `Local API: ${state.enabled ? 'on' : 'off'}, port ${state.port}${state.listening.length > 0 ? `, listening on ${state.listening.join(' and ')}` : state.enabled ? ' (not listening: see the log)' : ''}; keys: ${state.keys.length > 0 ? state.keys.join(', ') : 'none (make one with --new-key status|token)'}.`,
+      );
+      if (state.new_key) {
+        io.stdout(`New ${values['new-key']} key (shown only now, copy it):\n${state.new_key}`);
       }
       return 0;
     }

@@ -58,6 +58,7 @@ export async function startApiApp(options: {
     subscribe: (l) => h.app.service.subscribe(l),
     snapshot: () => h.app.service.snapshot(),
     preferences: () => h.app.service.getPreferences(),
+    savePreferences: (p) => h.app.service.savePreferences(p),
     clock: h.clock,
     logger: h.logger,
     apiKeySecrets,

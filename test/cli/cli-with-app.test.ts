@@ -209,13 +209,53 @@ describe.skipIf(!keyringAvailable)('tokentray CLI with the app running', () => {
     expect((await cli(['status', 'kite'], env)).stdout).toMatch(/revoked/);
   });
 
+  it('api: turns the loopback API on and off and makes a key shown once, which then works over HTTP', async () => {
+    const a = await startApiApp({ start: ist('2026-12-08T10:00'), http: false });
+    const env = cliEnv(a);
+    const off = await cli(['api', '--json'], env);
+    expect(off.code).toBe(0);
+    expect(JSON.parse(off.stdout)).toMatchObject({ enabled: false, listening: [] });
+    const on = await cli(['api', 'on', '--port', '5056', '--new-key', 'status', '--json'], env);
+    expect(on.code).toBe(0);
+    const state = JSON.parse(on.stdout) as {
+      enabled: boolean;
+      listening: string[];
+      new_key: string;
+    };
+    expect(state.enabled).toBe(true);
+    expect(state.new_key).toMatch(/^ttk_status_[A-Za-z0-9_-]{43}$/);
+    const port = a.api.http()?.port;
+    expect(state.listening).toContain(`127.0.0.1:${port}`);
+    const res = await fetch(`http://127.0.0.1:${port}/api/token/status`, {
+      headers: { authorization: `Bearer ${state.new_key}` },
+    });
+    expect(res.status).toBe(200);
+    const again = await cli(['api'], env);
+    expect(again.stdout).toMatch(/^Local API: on, port 5056, listening on 127\.0\.0\.1:\d+/);
+    expect(again.stdout).not.toContain(state.new_key); // shown once only
+    expect((await cli(['api', 'off'], env)).code).toBe(0);
+    expect(a.api.http()).toBeNull();
+    expect((await cli(['api', 'maybe'], env)).code).toBe(2);
+    expect((await cli(['api', '--port', '80'], env)).code).toBe(2);
+  });
+
   it('--help for every command', async () => {
     const a = await startApiApp({ start: ist('2026-12-08T10:00'), http: false });
     const env = cliEnv(a);
     const top = await cli(['--help'], env);
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/Exit codes: 0 ok/);
-    for (const c of ['status', 'token', 'env', 'exec', 'wait', 'refresh', 'validate', 'login']) {
+    for (const c of [
+      'status',
+      'token',
+      'env',
+      'exec',
+      'wait',
+      'refresh',
+      'validate',
+      'login',
+      'api',
+    ]) {
       const r = await cli([c, '--help'], env);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Usage: tokentray ${c}`));

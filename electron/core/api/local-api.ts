@@ -10,6 +10,7 @@ import type { Clock, Logger, SecretStore } from '../ports';
 import { ApiKeyRing, ApiKeyVault } from './api-keys';
 import { DEFAULT_API_PORT, startApiServer, type ApiServer } from './http-server';
 import { socketPath } from './local-paths';
+import { localApiInputSchema, type LocalApiState } from './socket-protocol';
 import { startSocketServer, type SocketServer } from './socket-server';
 import { TokenEventHub } from './token-events';
 
@@ -18,6 +19,8 @@ export interface LocalApiDeps {
   readonly subscribe: (listener: (snapshot: Snapshot) => void) => () => void;
   readonly snapshot: () => Snapshot;
   readonly preferences: () => Preferences;
+  /** Saves preferences (TokenService.savePreferences): `tokentray api on|off|--port`. */
+  readonly savePreferences?: (preferences: Preferences) => Promise<void>;
   readonly clock: Clock;
   readonly logger: Logger;
   /** The keychain under the "TokenTray Local API" service (API_KEY_SERVICE). */
@@ -82,6 +85,37 @@ export async function startLocalApi(deps: LocalApiDeps): Promise<LocalApi> {
   applying = applying.then(apply);
   await applying;
 
+  async function configure(raw: unknown): Promise<LocalApiState> {
+    const input = localApiInputSchema.parse(raw);
+    const current = deps.preferences().localApi ?? { enabled: false, port: DEFAULT_API_PORT };
+    if (input.enabled !== undefined || input.port !== undefined) {
+      if (!deps.savePreferences) throw new Error('no preference store');
+      await deps.savePreferences({
+        ...deps.preferences(),
+        localApi: {
+          enabled: input.enabled ?? current.enabled,
+          port: input.port ?? current.port,
+        },
+      });
+      await applying;
+    }
+    const newKey = input.new_key ? await regenerateKey(input.new_key) : undefined;
+    const settings = deps.preferences().localApi ?? { enabled: false, port: DEFAULT_API_PORT };
+    return {
+      enabled: settings.enabled,
+      port: settings.port,
+      listening: http?.addresses ?? [],
+      keys: await vault.scopes(),
+      ...(newKey ? { new_key: newKey } : {}),
+    };
+  }
+
+  async function regenerateKey(scope: 'status' | 'token'): Promise<string> {
+    const key = await vault.regenerate(scope);
+    keys.replace(await vault.load());
+    return key;
+  }
+
   let socket: SocketServer | null = null;
   try {
     socket = await startSocketServer({
@@ -90,6 +124,7 @@ export async function startLocalApi(deps: LocalApiDeps): Promise<LocalApi> {
       subscribe: deps.subscribe,
       snapshot: deps.snapshot,
       logger,
+      localApi: configure,
     });
   } catch (e) {
     logger.error('CLI socket could not start; the CLI works on its own', {
@@ -102,11 +137,7 @@ export async function startLocalApi(deps: LocalApiDeps): Promise<LocalApi> {
     vault,
     socket,
     http: () => http,
-    async regenerateKey(scope) {
-      const key = await vault.regenerate(scope);
-      keys.replace(await vault.load());
-      return key;
-    },
+    regenerateKey,
     async close() {
       unsubscribe();
       await applying;

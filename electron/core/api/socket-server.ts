@@ -22,6 +22,8 @@ export interface SocketServerOptions {
   /** The current snapshot, sent first on `watch`. */
   readonly snapshot: () => Snapshot;
   readonly logger: Logger;
+  /** Settings of the local API (`tokentray api`), answered by local-api.ts. */
+  readonly localApi?: (input: unknown) => Promise<unknown>;
 }
 
 export interface SocketServer {
@@ -54,6 +56,10 @@ function answers(path: string): Promise<boolean> {
 function reply(socket: Socket, body: SocketReply): void {
   if (!socket.writable) return;
   socket.write(JSON.stringify(body) + '\n');
+}
+
+function notAvailable(): Promise<never> {
+  return Promise.reject(new CommandError('not-running', 'The local API is not available here.'));
 }
 
 function failure(e: CommandError): SocketReply {
@@ -131,7 +137,10 @@ export async function startSocketServer(options: SocketServerOptions): Promise<S
       return;
     }
     try {
-      const result = await commands.run(request.command, request.input ?? {}, CLI_CALLER);
+      const result =
+        request.command === 'local-api'
+          ? await (options.localApi ?? notAvailable)(request.input ?? {})
+          : await commands.run(request.command, request.input ?? {}, CLI_CALLER);
       reply(socket, { ok: true, result });
     } catch (e) {
       reply(socket, failure(toCommandError(e, logger, `cli ${request.command}`)));
