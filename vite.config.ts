@@ -11,7 +11,13 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   resolve: {
-    alias: { '@shared': fileURLToPath(new URL('./shared', import.meta.url)) },
+    alias: {
+      '@shared': fileURLToPath(new URL('./shared', import.meta.url)),
+      // The page needs the broker rules in one fixed-offset zone (IST): a tested subset of Luxon's
+      // DateTime instead of Luxon and its zone database (renderer/lib/luxon-ist.ts, ~23 KB gzip less).
+      // Main, the CLI and every Node test keep real Luxon.
+      luxon: fileURLToPath(new URL('./renderer/lib/luxon-ist.ts', import.meta.url)),
+    },
   },
   build: {
     outDir: fileURLToPath(new URL('./dist/renderer', import.meta.url)),

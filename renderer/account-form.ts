@@ -3,6 +3,8 @@
  * `AccountInput` that `saveAccount` takes. Validation uses the shared zod schemas, so the messages
  * the user reads are the same ones main would answer with.
  */
+// zod parses here (the add/edit form, loaded on first use): interpreter mode before any parse.
+import './zod-setup';
 import { BROKERS, expiresAtKeyFor, type BrokerId } from '../shared/brokers';
 import {
   accountInputSchema,

@@ -2,6 +2,7 @@
  * App-wide settings: the morning reminder, warnings, the trading-holiday list, start at login and the
  * theme. Validated with the shared preferences schema before anything is sent to main.
  */
+import '../zod-setup';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { BROKERS } from '../../shared/brokers';
 import { NSE_HOLIDAYS_2026 } from '../../shared/calendar';

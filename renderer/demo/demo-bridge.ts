@@ -6,25 +6,20 @@
  */
 import { BROKERS } from '../../shared/brokers';
 import { nextDailyCutoff } from '../../shared/expiry';
-import {
-  snapshotSchema,
-  type AccountView,
-  type ActivityEntry,
-  type ErrorKind,
-  type LoginQueue,
-  type Preferences,
-  type Snapshot,
+import type {
+  AccountView,
+  ActivityEntry,
+  ErrorKind,
+  LoginQueue,
+  Preferences,
+  Snapshot,
 } from '../../shared/domain';
-import {
-  ipcContract,
-  type CommandResult,
-  type IpcChannel,
-  type TokenTrayApi,
-} from '../../shared/ipc-contract';
+import type { CommandResult, IpcChannel, TokenTrayApi } from '../../shared/ipc-contract';
 import { compareByUrgency, readinessAt } from '../../shared/readiness';
 import { statusAt } from '../../shared/status';
 import { readinessInputOf } from '../readiness-view';
 import type { DemoClock } from './demo-clock';
+import type * as DemoSchemas from './demo-schemas';
 import { fakeMask, type DemoAccount, type DemoState } from './scenarios';
 
 export interface DemoCall {
@@ -64,6 +59,28 @@ export interface DemoBridge {
 }
 
 const DAY = 86_400_000;
+
+type Schemas = typeof DemoSchemas;
+/**
+ * zod and the schemas arrive after the first paint (as in the real app, where the page has none):
+ * requests wait for them; snapshots are checked as soon as they are here.
+ */
+let schemas: Schemas | undefined;
+const schemasLoading: Promise<Schemas> = import('./demo-schemas').then((m) => (schemas = m));
+
+/** A snapshot that breaks the contract is a demo bug: said on the console (browser tests fail on it). */
+function verifySnapshot(s: Snapshot): void {
+  const check = (m: Schemas) => {
+    const r = m.snapshotSchema.safeParse(s);
+    if (!r.success) {
+      console.error(
+        `demo snapshot breaks the IPC contract: ${r.error.issues.map((i) => i.message).join('; ')}`,
+      );
+    }
+  };
+  if (schemas) check(schemas);
+  else void schemasLoading.then(check);
+}
 
 function redact(request: unknown): unknown {
   if (typeof request !== 'object' || request === null) return request;
@@ -150,13 +167,15 @@ export function createDemoBridge(
 
   function snapshot(): Snapshot {
     const now = clock.now();
-    // Parsing proves the demo keeps the same contract main does.
-    return snapshotSchema.parse({
+    const s: Snapshot = {
       at: new Date(now).toISOString(),
       accounts: accounts.map((a) => view(a, now)),
       notificationsPausedUntil: null,
       loginQueue,
-    });
+    };
+    // Checking proves the demo keeps the same contract main does.
+    verifySnapshot(s);
+    return s;
   }
 
   function publish(force = false): void {
@@ -192,15 +211,16 @@ export function createDemoBridge(
   }
 
   /** Main rejects requests that break the contract; so does the demo (it catches renderer bugs). */
-  function invalid(channel: IpcChannel, request: unknown): string | null {
+  async function invalid(channel: IpcChannel, request: unknown): Promise<string | null> {
+    const { ipcContract } = schemas ?? (await schemasLoading);
     const parsed = ipcContract[channel].request.safeParse(request);
     return parsed.success
       ? null
       : `Invalid request: ${parsed.error.issues.map((i) => i.message).join('; ')}`;
   }
 
-  function check(channel: IpcChannel, request: unknown): void {
-    const problem = invalid(channel, request);
+  async function check(channel: IpcChannel, request: unknown): Promise<void> {
+    const problem = await invalid(channel, request);
     if (problem) throw new CommandError('config', problem);
   }
 
@@ -242,7 +262,7 @@ export function createDemoBridge(
     record(method, request);
     let a: DemoAccount;
     try {
-      check(channel, request);
+      await check(channel, request);
       a = find(request.id);
     } catch (e) {
       return { ok: false, error: e instanceof Error ? e.message : String(e) };
@@ -344,15 +364,15 @@ export function createDemoBridge(
       void runQueue(due);
       return Promise.resolve({ ok: true, queued: due });
     },
-    cancelLogin: (req) => {
+    cancelLogin: async (req) => {
       record('cancelLogin', req);
-      const problem = invalid('account:cancel-login', req);
-      if (problem) return Promise.resolve({ ok: false, error: problem });
+      const problem = await invalid('account:cancel-login', req);
+      if (problem) return { ok: false, error: problem };
       if (req.rest) dropQueue = true;
       const close = openLogins.get(req.id);
-      if (!close) return Promise.resolve({ ok: false, error: 'No login window is open for it.' });
+      if (!close) return { ok: false, error: 'No login window is open for it.' };
       close();
-      return Promise.resolve({ ok: true });
+      return { ok: true };
     },
     getSnapshot: () => {
       record('getSnapshot', {});
@@ -410,7 +430,7 @@ export function createDemoBridge(
       }),
     forget: async (req) => {
       record('forget', req);
-      const problem = invalid('account:forget', req);
+      const problem = await invalid('account:forget', req);
       if (problem) return { ok: false, error: problem };
       const i = accounts.findIndex((a) => a.config.id === req.id);
       if (i < 0) return { ok: false, error: `No account "${req.id}": it may have been removed.` };
@@ -422,6 +442,7 @@ export function createDemoBridge(
     },
     saveAccount: async (req) => {
       record('saveAccount', req);
+      const { ipcContract } = schemas ?? (await schemasLoading);
       const parsed = ipcContract['account:save'].request.safeParse(req);
       if (!parsed.success) {
         return { ok: false, error: parsed.error.issues.map((i) => i.message).join('; ') };
@@ -462,7 +483,7 @@ export function createDemoBridge(
     },
     openExportFolder: async (req) => {
       record('openExportFolder', req);
-      const problem = invalid('account:open-export-folder', req);
+      const problem = await invalid('account:open-export-folder', req);
       if (problem) return { ok: false, error: problem };
       const a = accounts.find((x) => x.config.id === req.id);
       const first = a?.config.exportTargets[0];
@@ -479,7 +500,7 @@ export function createDemoBridge(
     },
     chooseEnvFile: async (req) => {
       record('chooseEnvFile', req);
-      if (invalid('dialog:choose-env-file', req)) return { path: null };
+      if (await invalid('dialog:choose-env-file', req)) return { path: null };
       await wait();
       fileSeq += 1;
       return { path: `/home/demo/bots/bot-${fileSeq}/${req.suggestedName ?? '.env'}` };
@@ -490,6 +511,7 @@ export function createDemoBridge(
     },
     savePreferences: async (req) => {
       record('savePreferences', req);
+      const { ipcContract } = schemas ?? (await schemasLoading);
       const parsed = ipcContract['preferences:save'].request.safeParse(req);
       if (!parsed.success) {
         return { ok: false, error: parsed.error.issues.map((i) => i.message).join('; ') };
@@ -500,12 +522,12 @@ export function createDemoBridge(
       publish(true);
       return { ok: true };
     },
-    listActivity: (req) => {
+    listActivity: async (req) => {
       record('listActivity', req);
-      const problem = invalid('activity:list', req);
-      if (problem) return Promise.reject(new Error(problem));
+      const problem = await invalid('activity:list', req);
+      if (problem) throw new Error(problem);
       const filtered = req.id ? activity.filter((e) => e.accountId === req.id) : activity;
-      return Promise.resolve(filtered.slice(-(req.limit ?? 100)));
+      return filtered.slice(-(req.limit ?? 100));
     },
     onSnapshot: (listener) => {
       listeners.add(listener);

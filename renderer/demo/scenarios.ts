@@ -6,15 +6,14 @@
  * tokens are made up whole, in the shape of each broker's token).
  */
 import { BROKERS, expiresAtKeyFor, type BrokerId } from '../../shared/brokers';
+import { NSE_HOLIDAYS_2026 } from '../../shared/calendar';
 import { accessTokenExpiry, refreshTokenExpiry } from '../../shared/expiry';
-import {
-  DEFAULT_ACCOUNT_THRESHOLDS,
-  preferencesSchema,
-  type AccountConfig,
-  type AccountError,
-  type ActivityEntry,
-  type ErrorKind,
-  type Preferences,
+import type {
+  AccountConfig,
+  AccountError,
+  ActivityEntry,
+  ErrorKind,
+  Preferences,
 } from '../../shared/domain';
 
 const MIN = 60_000;
@@ -152,7 +151,7 @@ function seed(s: Seed): DemoAccount {
       apiKey: s.broker === 'fyers' ? 'XB00000-100' : `demo-${s.broker}-key-0000`,
       redirectUri: BROKERS[s.broker].suggestedRedirectUri,
       exportTargets: paths.map((p) => envTarget(s.broker, p)),
-      thresholds: DEFAULT_ACCOUNT_THRESHOLDS,
+      thresholds: { expiringMinutes: 180, criticalMinutes: 60, notifyMinutes: [60, 15] },
       autoRefresh: s.autoRefresh ?? false,
       storePin: s.hasPin ?? false,
     },
@@ -243,7 +242,15 @@ function state(
   return {
     now,
     accounts,
-    preferences: preferencesSchema.parse(prefs),
+    // The defaults of preferencesSchema (shared/domain.ts), without loading zod before first paint.
+    preferences: {
+      morningReminder: '08:30',
+      holidays: [...NSE_HOLIDAYS_2026],
+      startAtLogin: false,
+      theme: 'system',
+      refreshTokenWarningDays: 2,
+      ...prefs,
+    },
     activity: history(now, accounts, extra),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * What the build ships: a strict CSP in both pages, no inline code for it to have to allow, and the
- * renderer's JavaScript within the 150 KB (gzip) budget.
+ * renderer's JavaScript within its budget.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,6 +69,16 @@ describe('bundle budget', () => {
     const size = bundleSize('index.html', distDir);
     expect(size.jsGzip).toBeGreaterThan(40 * 1024); // React alone: the count is real
     expect(size.jsGzip).toBeLessThanOrEqual(JS_BUDGET_KB * 1024);
+  });
+
+  it('paints without zod or Luxon: main validates, Intl formats, the rules use an IST-only DateTime', () => {
+    const real = pageAssets(readFileSync(join(distDir, 'index.html'), 'utf8')).js;
+    expect(real.length).toBeGreaterThan(0);
+    for (const file of real) {
+      const code = readFileSync(join(distDir, file), 'utf8');
+      expect(code, file).not.toMatch(/ZodError|\$ZodType/);
+      expect(code, file).not.toMatch(/Invalid DateTime|weekNumber/);
+    }
   });
 
   it('keeps the demo bridge out of the real page', () => {
