@@ -27,6 +27,11 @@ const AccountDialog = lazy(() =>
 const SettingsView = lazy(() =>
   import('./components/settings-view').then((m) => ({ default: m.SettingsView })),
 );
+const AlertChannelsSettings = lazy(() =>
+  import('./components/alert-channels-settings').then((m) => ({
+    default: m.AlertChannelsSettings,
+  })),
+);
 
 export interface AppProps {
   /** The preload's API; undefined when the window was opened without it. */
@@ -458,6 +463,11 @@ function Dashboard({
               onSave={savePreferences}
               onPreviewTheme={previewTheme}
               onEditAccount={(id) => setDialog({ kind: 'edit', id })}
+            />
+            <AlertChannelsSettings
+              api={api}
+              preferences={preferences.value}
+              onSave={savePreferences}
             />
           </Suspense>
         ) : preferences.state === 'failed' ? (

@@ -27,6 +27,13 @@ import { IST, instantText } from '../time-format';
 import { BrokerMark } from './broker-mark';
 import { CopyButton } from './copy-button';
 import { Checkbox, ErrorIcon, Field, capitalise } from './field';
+import {
+  buildRemoteTargets,
+  RemoteTargetEditor,
+  remoteDraftFrom,
+  saveRemoteSecrets,
+  type RemoteDraft,
+} from './remote-target-editor';
 import { Modal } from './modal';
 
 export type AccountDialogMode =
@@ -168,6 +175,10 @@ function DetailsStep({
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  // Remote targets (issue 10): their own editor and state (remote-target-editor.tsx).
+  const [remote, setRemote] = useState<RemoteDraft>(() =>
+    remoteDraftFrom(editing?.remoteTargets, broker),
+  );
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [focusErrors, setFocusErrors] = useState(0);
   const [focusHeading, setFocusHeading] = useState(0);
@@ -221,9 +232,25 @@ function DetailsStep({
       setFocusErrors((n) => n + 1);
       return;
     }
+    const remoteBuilt = buildRemoteTargets(remote);
+    if (!remoteBuilt.ok) {
+      setErrors(remoteBuilt.errors);
+      setFocusErrors((n) => n + 1);
+      return;
+    }
     setErrors({});
     setSaving(true);
-    const result = await runCommand(() => api.saveAccount(built.input));
+    const input = {
+      ...built.input,
+      // Named only when there are (or were) remote targets: an account without any saves as before.
+      config:
+        remoteBuilt.targets.length > 0 || (editing?.remoteTargets?.length ?? 0) > 0
+          ? { ...built.input.config, remoteTargets: remoteBuilt.targets }
+          : built.input.config,
+    };
+    const saved = await runCommand(() => api.saveAccount(input));
+    const secretError = saved.ok ? await saveRemoteSecrets(api, input.config.id, remote) : null;
+    const result = secretError ? { ok: false as const, error: secretError } : saved;
     setSaving(false);
     if (result.ok) {
       onSaved(built.input.config.label, !editing);
@@ -400,6 +427,15 @@ function DetailsStep({
           </p>
         ) : null}
       </fieldset>
+
+      <RemoteTargetEditor
+        api={api}
+        accountId={editing?.id ?? 'new-account'}
+        broker={broker}
+        value={remote}
+        errors={errors}
+        onChange={setRemote}
+      />
 
       <fieldset className="form-section">
         <legend>Countdown</legend>

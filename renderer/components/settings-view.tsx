@@ -102,6 +102,7 @@ export function SettingsView({
     if (saving) return;
     const days = /^\d{1,2}$/.test(warnDays.trim()) ? Number(warnDays) : Number.NaN;
     const parsed = preferencesSchema.safeParse({
+      ...preferences, // sections edited elsewhere (Local API, alert channels) are kept
       morningReminder: reminder,
       holidays,
       startAtLogin,
