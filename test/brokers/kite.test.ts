@@ -182,3 +182,25 @@ describe('Kite adapter against the simulator', () => {
     ).toMatch(/state mismatch/);
   });
 });
+
+describe('kiteIssuedAt: login_time is the issue instant only when plausible', () => {
+  it('uses the broker clock within 5 minutes, and ignores junk or far-off times', async () => {
+    const { kiteIssuedAt } = await import('../../electron/core/brokers/kite');
+    const local = new Date('2026-12-08T00:29:59.000Z'); // 05:59:59 IST
+    expect(kiteIssuedAt(local, '2026-12-08 06:00:01').toISOString()).toBe(
+      '2026-12-08T00:30:01.000Z',
+    );
+    for (const junk of [
+      undefined,
+      null,
+      42,
+      '',
+      '2026-12-08T06:00:01',
+      '2026-12-08 26:00:01',
+      '2026-12-09 06:00:01',
+      'x'.repeat(5000),
+    ]) {
+      expect(kiteIssuedAt(local, junk), String(junk).slice(0, 30)).toBe(local);
+    }
+  });
+});

@@ -97,6 +97,8 @@ describe.skipIf(!keyringAvailable)('this machine 2 s behind the broker at a cuto
   it.each([
     ['fyers', '2026-12-08T06:00:01', '2026-12-09T06:00'],
     ['upstox', '2026-12-08T03:30:01', '2026-12-09T03:30'],
+    // Kite's token is opaque: the session answer's login_time (IST, broker clock) is the issue instant.
+    ['kite', '2026-12-08T06:00:01', '2026-12-09T06:00'],
   ] as const)(
     '%s login at %s IST broker time: expiry %s IST, not today’s cutoff a second away',
     async (broker, brokerTime, expected) => {

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { accessTokenExpiry } from '../../../shared/expiry';
+import { DateTime } from 'luxon';
+import { IST_ZONE, PLAUSIBLE_CLOCK_SKEW_MS, accessTokenExpiry } from '../../../shared/expiry';
 import { TokenTrayError } from '../errors';
 import { parseBody, scrubText, unexpectedBrokerError, type Operation } from './broker-errors';
 import {
@@ -44,8 +45,28 @@ const sessionResponseSchema = z.object({
     access_token: z.string().min(1),
     user_id: z.unknown().optional(),
     user_name: z.unknown().optional(),
+    /** "2026-12-08 06:00:01", IST, the broker's clock (brokers.md §3 [K1]). */
+    login_time: z.unknown().optional(),
   }),
 });
+
+/**
+ * Kite's token is opaque (no JWT `iat`), but the session answer carries `login_time` in IST on the
+ * broker's clock. Used as the issue instant when it is within PLAUSIBLE_CLOCK_SKEW_MS of ours: a
+ * machine 2 s behind Zerodha that logs in at 06:00:01 their time must not get today's 06:00 as
+ * expiry (issue 9 item 15). Anything else (missing, malformed, far off) keeps our own instant.
+ */
+export function kiteIssuedAt(localIssuedAt: Date, loginTime: unknown): Date {
+  if (typeof loginTime !== 'string' || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(loginTime)) {
+    return localIssuedAt;
+  }
+  const t = DateTime.fromFormat(loginTime, 'yyyy-MM-dd HH:mm:ss', { zone: IST_ZONE });
+  if (!t.isValid) return localIssuedAt;
+  const broker = t.toJSDate();
+  return Math.abs(broker.getTime() - localIssuedAt.getTime()) <= PLAUSIBLE_CLOCK_SKEW_MS
+    ? broker
+    : localIssuedAt;
+}
 
 const profileResponseSchema = z.object({
   status: z.literal('success'),
@@ -207,10 +228,11 @@ export function createKiteAdapter(ctx: AdapterContext): BrokerAdapter {
           ctx.registerSecrets(s.data.access_token);
           const all = [...secrets, s.data.access_token];
           // refresh_token/enctoken are ignored: refresh is for approved platforms only (§3 [K1]).
+          const issued = kiteIssuedAt(issuedAt, s.data.login_time);
           return {
             accessToken: s.data.access_token,
-            issuedAt,
-            expiresAt: accessTokenExpiry('kite', issuedAt, s.data.access_token),
+            issuedAt: issued,
+            expiresAt: accessTokenExpiry('kite', issued, s.data.access_token),
             userId: profileUserId(s.data.user_id, all),
             userName: profileName(s.data.user_name, all),
           };
