@@ -88,6 +88,9 @@ describe.skipIf(!keyringAvailable)('tokentray CLI with the app running', () => {
     });
     expect((await cli(['token'], env)).code).toBe(2);
     expect((await cli(['token', 'kite-main', 'upstox-main'], env)).code).toBe(2);
+    // The app logs that a token was read, never the token (raw log entries, before redaction).
+    expect(a.h.logger.text()).toMatch(/token read/);
+    expect(a.h.logger.text()).not.toContain(token);
   });
 
   it('env in dotenv, json and shell formats: the variables the export writes', async () => {
