@@ -112,6 +112,8 @@ function doneText(account: AccountView, command: CardCommand | 'cancel', now: nu
       return `Checked at ${at} IST: ${broker} accepts the token.`;
     case 'open-folder':
       return 'Opened the folder in your file manager.';
+    case 'retry-delivery':
+      return `Delivered at ${at} IST to every remote target.`;
     case 'cancel':
       return `Login cancelled at ${at} IST. The previous token, if any, is unchanged.`;
   }
@@ -210,6 +212,10 @@ function Dashboard({
             return api.validate({ id });
           case 'open-folder':
             return api.openExportFolder({ id });
+          case 'retry-delivery':
+            return api.retryDelivery
+              ? api.retryDelivery({ id })
+              : Promise.resolve({ ok: false, error: 'Retry delivery is not available here.' });
         }
       };
       const result = await runCommand(call);

@@ -18,9 +18,10 @@ import {
 import { countdownText, instantText, relativeText } from '../time-format';
 import { BrokerMark } from './broker-mark';
 import { ErrorIcon } from './field';
+import { RemoteDeliveries, remoteDeliveryFailed } from './remote-target-editor';
 import { StatusBadge } from './status-badge';
 
-export type CardCommand = 'login' | 'refresh' | 'validate' | 'open-folder';
+export type CardCommand = 'login' | 'refresh' | 'validate' | 'open-folder' | 'retry-delivery';
 
 export interface AccountCardProps {
   readonly item: AccountReadiness;
@@ -100,7 +101,9 @@ export function AccountCard({
   const { account, status, readiness } = item;
   const titleId = useId();
   const broker = BROKERS[account.broker];
-  const busyKind = account.busy ?? (pending === 'open-folder' ? undefined : pending);
+  const busyKind =
+    account.busy ??
+    (pending === 'open-folder' || pending === 'retry-delivery' ? undefined : pending);
   const busy = busyKind !== undefined || pending !== undefined;
   const primary = readinessAction(item);
   // main's words say what went wrong and what to do; a failed command's answer is shown too
@@ -258,6 +261,7 @@ export function AccountCard({
                 })}
               </ul>
             )}
+            <RemoteDeliveries account={account} now={now} />
           </dd>
         </div>
       </dl>
@@ -266,7 +270,11 @@ export function AccountCard({
         <div className="card-busy" role="status">
           <p>
             <Spinner />
-            {busyKind ? BUSY_TEXT[busyKind](broker.label) : 'Opening the folder…'}
+            {busyKind
+              ? BUSY_TEXT[busyKind](broker.label)
+              : pending === 'retry-delivery'
+                ? 'Delivering…'
+                : 'Opening the folder…'}
           </p>
           {account.busy === 'login' && onCancelLogin ? (
             <button type="button" className="button button-small" onClick={onCancelLogin}>
@@ -304,6 +312,7 @@ export function AccountCard({
         {account.canRefresh ? button('refresh', ACTION_LABEL.refresh) : null}
         {canValidate ? button('validate', ACTION_LABEL.validate) : null}
         {account.exportTargets.length > 0 ? button('open-folder', 'Open .env folder') : null}
+        {remoteDeliveryFailed(account) ? button('retry-delivery', 'Retry delivery') : null}
       </div>
     </article>
   );

@@ -5,8 +5,11 @@
  * sent once to main for the keychain (remote:set-secret) after the account is saved, and never
  * shown again: an empty field keeps the stored one.
  */
+// This module imports zod schemas: interpreter mode before anything parses (CSP has no eval).
+import '../zod-setup';
 import { useId, useState } from 'react';
 import type { BrokerId } from '../../shared/brokers';
+import type { AccountView } from '../../shared/domain';
 import type { IpcResult, TokenTrayApi } from '../../shared/ipc-contract';
 import {
   exportTargetLabel,
@@ -17,6 +20,7 @@ import {
   type RemoteTargetKind,
 } from '../../shared/remote-targets';
 import { unreachable } from '../bridge';
+import { relativeText } from '../time-format';
 import { Checkbox, Field } from './field';
 
 export interface RemoteTargetDraft {
@@ -491,5 +495,43 @@ export function RemoteTargetEditor({
         </div>
       ) : null}
     </fieldset>
+  );
+}
+
+function remoteLabels(account: AccountView): string[] {
+  return (account.remoteTargets ?? []).map((t) => exportTargetLabel(t));
+}
+
+/** True when a remote target's last delivery failed ("Retry delivery" is offered). */
+export function remoteDeliveryFailed(account: AccountView): boolean {
+  const labels = remoteLabels(account);
+  return account.lastExport.some((e) => !e.ok && labels.includes(e.path));
+}
+
+/** The account card's lines for its remote targets: label and the last delivery's outcome. */
+export function RemoteDeliveries({ account, now }: { account: AccountView; now: number }) {
+  const labels = remoteLabels(account);
+  if (labels.length === 0) return null;
+  return (
+    <ul className="export-list" aria-label="Remote targets">
+      {labels.map((label) => {
+        const last = account.lastExport.find((e) => e.path === label);
+        return (
+          <li key={label}>
+            <code className="path">{label}</code>
+            {last ? (
+              last.ok ? (
+                <span className="export-ok"> · delivered {relativeText(last.at, now)}</span>
+              ) : (
+                <span className="export-failed">
+                  {' '}
+                  · not delivered{last.message ? `: ${last.message}` : ''}
+                </span>
+              )
+            ) : null}
+          </li>
+        );
+      })}
+    </ul>
   );
 }

@@ -14,7 +14,8 @@ import {
   saveRemoteSecrets,
   type RemoteDraft,
 } from '../../renderer/components/remote-target-editor';
-import { fakeApi, snapshot } from './fixtures';
+import { App } from '../../renderer/app';
+import { account, fakeApi, iso, manualClock, NOW, snapshot } from './fixtures';
 
 const FINGERPRINT = 'SHA256:' + 'Q'.repeat(43);
 
@@ -120,5 +121,50 @@ describe('remote target editor', () => {
       kind: 'redis-password',
       value: 'fake-typed-pw',
     });
+  });
+});
+
+describe('account card with remote targets', () => {
+  it('shows each remote target with its outcome and offers Retry delivery after a failure', async () => {
+    const label = 'ssh://bot@vps.example.com:22/home/bot/app/.env';
+    const api = {
+      ...fakeApi(
+        snapshot([
+          account({
+            remoteTargets: [
+              {
+                kind: 'ssh',
+                host: 'vps.example.com',
+                port: 22,
+                username: 'bot',
+                path: '/home/bot/app/.env',
+                format: 'env',
+                tokenKey: 'UPSTOX_ACCESS_TOKEN',
+                expiresAtKey: 'UPSTOX_ACCESS_TOKEN_EXPIRES_AT',
+                extra: {},
+                auth: 'agent',
+                hostKeySha256: FINGERPRINT,
+              },
+            ],
+            lastExport: [
+              {
+                path: label,
+                ok: false,
+                at: iso(NOW),
+                message: 'connection refused: is sshd running on that port?',
+              },
+            ],
+          }),
+        ]),
+      ),
+      retryDelivery: vi.fn(() => Promise.resolve({ ok: true as const })),
+    };
+    const user = userEvent.setup();
+    render(<App api={api} clock={manualClock()} timeZone="Europe/London" />);
+    const list = await screen.findByRole('list', { name: 'Remote targets' });
+    expect(list.textContent).toContain(label);
+    expect(list.textContent).toContain('not delivered: connection refused');
+    await user.click(screen.getByRole('button', { name: /Retry delivery/ }));
+    expect(api.retryDelivery).toHaveBeenCalledTimes(1);
   });
 });
