@@ -135,6 +135,8 @@ describe('parseIpcRequest', () => {
         'account:validate',
         'preferences:save',
         'alerts:set-secret',
+        'remote:set-secret',
+        'account:retry-delivery',
       ].sort(),
     );
   });
