@@ -470,11 +470,13 @@ function Dashboard({
               onPreviewTheme={previewTheme}
               onEditAccount={(id) => setDialog({ kind: 'edit', id })}
             />
-            <AlertChannelsSettings
-              api={api}
-              preferences={preferences.value}
-              onSave={savePreferences}
-            />
+            {api.getAlertChannels ? (
+              <AlertChannelsSettings
+                api={api}
+                preferences={preferences.value}
+                onSave={savePreferences}
+              />
+            ) : null}
           </Suspense>
         ) : preferences.state === 'failed' ? (
           <p className="form-error" role="alert">

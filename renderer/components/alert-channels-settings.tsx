@@ -184,7 +184,8 @@ export function AlertChannelsSettings({ api, preferences, onSave }: AlertChannel
         <Field
           id={`${id}-summary`}
           label="Morning summary (IST)"
-          type="time"
+          placeholder="HH:MM"
+          inputMode="numeric"
           value={summaryAt}
           onValue={setSummaryAt}
           hint="Sent on trading days, also when all is well: silence means something is wrong."
