@@ -3,7 +3,7 @@
  * renderer need. Facts and sources: ../shared/brokers.md (project docs).
  */
 
-export const BROKER_IDS = ['upstox', 'kite', 'fyers'] as const;
+export const BROKER_IDS = ['upstox', 'kite', 'fyers', 'angelone'] as const;
 export type BrokerId = (typeof BROKER_IDS)[number];
 
 /** A wall-clock time of day in IST at which something dies every day. */
@@ -110,7 +110,57 @@ export const BROKERS: Readonly<Record<BrokerId, BrokerInfo>> = {
     defaultEnvKey: 'FYERS_ACCESS_TOKEN',
     suggestedRedirectUri: 'http://127.0.0.1:5055/fyers/callback',
   },
+  angelone: {
+    id: 'angelone',
+    label: 'Angel One',
+    apiKeyLabel: 'API key (Publisher app)',
+    // The Publisher login never uses the secret (brokers-more.md §2.1): kept for the form's sake.
+    apiSecretLabel: 'Secret key (not used by the Publisher login)',
+    // "valid till 5 am of the subsequent day" — brokers-more.md §2.1 [Doc, forum admin post 11179].
+    accessTokenCutoff: { hour: 5, minute: 0 },
+    // generateTokens (refresh token) exists but cannot outlive the same 05:00 cutoff (§2.1,
+    // inferred): a fresh login is what moves the expiry, so TokenTray treats it as login-only.
+    renewal: { kind: 'login-only' },
+    // Guess: the doc shows `state` on the login URL; that it comes back on the redirect is assumed.
+    echoesState: true,
+    // Guess: the Publisher page lives on smartapi.angelone.in; the older angelbroking host is kept.
+    loginOrigins: ['https://smartapi.angelone.in', 'https://smartapi.angelbroking.com'],
+    appRegistrationUrl: 'https://smartapi.angelone.in/signup',
+    defaultEnvKey: 'ANGELONE_ACCESS_TOKEN',
+    // "only HTTPS redirect URLs; HTTP, localhost, IPs are not allowed" (§2.1 [Doc]). The login window
+    // catches the navigation before it loads, so the host never receives anything; `.invalid` can
+    // never resolve, so a login opened in an outside browser cannot leak the token to a server.
+    suggestedRedirectUri: 'https://tokentray.invalid/angelone/callback',
+    redirectScheme: 'https',
+  },
 };
+
+/**
+ * What the setup guide says before the user starts, per broker: paid subscriptions, app types,
+ * redirect URI rules (issue 14). Empty where nothing is unusual.
+ */
+export const SETUP_WARNINGS: Readonly<Record<BrokerId, readonly string[]>> = {
+  upstox: [],
+  kite: ['Kite Connect is a paid subscription per app (developers.kite.trade).'],
+  fyers: [],
+  angelone: [
+    'Create a "Publisher" app on SmartAPI: a "Trading" app key is refused by the login page (403).',
+    'Angel One accepts only an https redirect URL, never http, localhost or an IP address. Register exactly the https URL shown here; TokenTray catches the return before the page loads, so no server is needed.',
+    'The API secret is not used by this login; any value may be kept in TokenTray.',
+    'Orders from 1 Apr 2026 need your registered static IP; the token itself works from anywhere.',
+  ],
+};
+
+/** The setup guide's steps for one broker (shown before the first login). */
+export function setupGuide(id: BrokerId): readonly string[] {
+  const b = BROKERS[id];
+  return [
+    `Register an app at ${b.appRegistrationUrl}.`,
+    `Set its redirect URI to exactly ${b.suggestedRedirectUri} (or your own ${b.redirectScheme === 'https' ? 'https URL' : 'http address on this computer'}, the same in both places).`,
+    `Copy the ${b.apiKeyLabel} and ${b.apiSecretLabel} into TokenTray.`,
+    ...SETUP_WARNINGS[id],
+  ];
+}
 
 export function isBrokerId(value: unknown): value is BrokerId {
   return typeof value === 'string' && (BROKER_IDS as readonly string[]).includes(value);

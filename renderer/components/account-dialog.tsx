@@ -65,6 +65,7 @@ const BROKER_HINT: Readonly<Record<BrokerId, string>> = {
   upstox: `One login a day; the token lasts until ${cutoffText('upstox')} the next morning.`,
   kite: `One login a day; the token lasts until ${cutoffText('kite')} the next morning.`,
   fyers: `One login, then a refresh with your PIN for 15 days (automatic after the ${cutoffText('fyers')} cutoff if you let it). Tokens last until ${cutoffText('fyers')}.`,
+  angelone: `One login a day (a Publisher app, https redirect URL); the token lasts until ${cutoffText('angelone')} the next morning.`,
 };
 
 export function AccountDialog(props: AccountDialogProps) {

@@ -8,6 +8,7 @@ const MARKS: Readonly<Record<BrokerId, { letter: string; className: string }>> =
   upstox: { letter: 'U', className: 'mark-upstox' },
   kite: { letter: 'K', className: 'mark-kite' },
   fyers: { letter: 'F', className: 'mark-fyers' },
+  angelone: { letter: 'A', className: 'mark-angelone' },
 };
 
 export function BrokerMark({ broker, size = 36 }: { broker: BrokerId; size?: number }) {

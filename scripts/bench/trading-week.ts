@@ -57,7 +57,12 @@ export interface DayFigures {
   readonly shown: string[];
 }
 
-const zeroes = (): Record<BrokerId, number> => ({ upstox: 0, kite: 0, fyers: 0 });
+const zeroes = (): Record<BrokerId, number> => ({
+  upstox: 0,
+  kite: 0,
+  fyers: 0,
+  angelone: 0,
+});
 
 export interface WeekFigures {
   /** Accounts per broker in this run. */

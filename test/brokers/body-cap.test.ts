@@ -15,11 +15,14 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   upstox: '/v2/user/profile',
   kite: '/user/profile',
   fyers: '/api/v3/profile',
+  angelone: '/rest/secure/angelbroking/user/v1/getProfile',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
   kite: '/session/token',
   fyers: '/api/v3/validate-authcode',
+  // No code exchange: the redirect carries the token, which "exchange" checks with getProfile.
+  angelone: '/rest/secure/angelbroking/user/v1/getProfile',
 };
 
 let h: Harness;

@@ -12,11 +12,14 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   upstox: '/v2/user/profile',
   kite: '/user/profile',
   fyers: '/api/v3/profile',
+  angelone: '/rest/secure/angelbroking/user/v1/getProfile',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
   kite: '/session/token',
   fyers: '/api/v3/validate-authcode',
+  // No code exchange: the redirect carries the token, which "exchange" checks with getProfile.
+  angelone: '/rest/secure/angelbroking/user/v1/getProfile',
 };
 
 /** A 200 that passes for success at a glance but lacks the fields we need. */
@@ -24,6 +27,7 @@ const HOLLOW_SUCCESS: Record<BrokerId, unknown> = {
   upstox: { status: 'success', data: { user_name: 'x' } },
   kite: { status: 'success', data: { user_name: 'x' } },
   fyers: { s: 'ok', code: 200, data: { name: 'x' } },
+  angelone: { status: true, message: 'SUCCESS', data: { name: 'x' } },
 };
 
 let h: Harness;
@@ -95,7 +99,7 @@ describe.each(BROKER_IDS)('%s error classes', (broker) => {
     });
     const err = await rejection(once[broker].validate(apiKey, token));
     expect(err.kind).toBe('bad-response');
-    expect(err.message).toMatch(/unexpected data\.(user_id|fy_id)/);
+    expect(err.message).toMatch(/unexpected data\.(user_id|fy_id|clientcode)/);
     expect(err.message).toMatch(/TokenTray update/);
   });
 
@@ -106,11 +110,14 @@ describe.each(BROKER_IDS)('%s error classes', (broker) => {
         ? { user_id: 'x' }
         : broker === 'kite'
           ? { status: 'success', data: { user_id: 'x' } }
-          : { s: 'ok', code: 200, message: '' };
+          : broker === 'angelone'
+            ? { status: true, message: 'SUCCESS', data: { name: 'x' } }
+            : { s: 'ok', code: 200, message: '' };
     h.sim.inject({ path: TOKEN_PATH[broker], fault: { kind: 'reply', status: 200, json: body } });
     const err = await rejection(once[broker].exchange(creds, await loginGrant(h, broker)));
     expect(err.kind).toBe('bad-response');
-    expect(err.message).toMatch(/access_token/);
+    // Angel One's "exchange" is the profile check of the token the redirect carried.
+    expect(err.message).toMatch(broker === 'angelone' ? /clientcode/ : /access_token/);
   });
 });
 

@@ -19,11 +19,14 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
   kite: '/session/token',
   fyers: '/api/v3/validate-authcode',
+  // No code exchange: the redirect carries the token, which "exchange" checks with getProfile.
+  angelone: '/rest/secure/angelbroking/user/v1/getProfile',
 };
 const PROFILE_PATH: Record<BrokerId, string> = {
   upstox: '/v2/user/profile',
   kite: '/user/profile',
   fyers: '/api/v3/profile',
+  angelone: '/rest/secure/angelbroking/user/v1/getProfile',
 };
 
 /** An error body in the broker's own shape with this code and message (any JSON values). */
@@ -38,6 +41,8 @@ function errorBody(broker: BrokerId, code: unknown, message: unknown): unknown {
       return { status: 'error', error_type: code, message, data: null };
     case 'fyers':
       return { s: 'error', code, message };
+    case 'angelone':
+      return { status: false, errorcode: code, message, data: null };
   }
 }
 
@@ -46,10 +51,14 @@ const PLAIN_CODE: Record<BrokerId, string | number> = {
   upstox: 'UDAPI100099',
   kite: 'GeneralException',
   fyers: -99,
+  angelone: 'AB2000',
 };
 
 /** A success profile in the broker's shape. */
 function profileBody(broker: BrokerId, userId: unknown, userName: unknown): unknown {
+  if (broker === 'angelone') {
+    return { status: true, message: 'SUCCESS', data: { clientcode: userId, name: userName } };
+  }
   return broker === 'fyers'
     ? { s: 'ok', code: 200, message: '', data: { fy_id: userId, name: userName } }
     : { status: 'success', data: { user_id: userId, user_name: userName } };

@@ -31,6 +31,7 @@ const GRANT_PARAM: Record<BrokerId, string> = {
   upstox: 'code',
   kite: 'request_token',
   fyers: 'auth_code',
+  angelone: 'auth_token',
 };
 
 /** The parameters each broker's successful redirect carries (brokers.md §1 "Redirect carries"). */
@@ -54,6 +55,14 @@ function successParams(broker: BrokerId, grant: string, state: string): [string,
         ['s', 'ok'],
         ['code', '200'],
         ['auth_code', grant],
+        ['state', state],
+      ];
+    case 'angelone':
+      // brokers-more.md §2.1: the token itself, feed_token (and refresh_token) on the redirect.
+      return [
+        ['auth_token', grant],
+        ['feed_token', 'feedtoken0123'],
+        ['refresh_token', 'refreshtoken0123'],
         ['state', state],
       ];
   }
@@ -235,7 +244,7 @@ const mutationArb: fc.Arbitrary<[string, string, Mutation]> = fc.oneof(
       [
         'broker status spoilt',
         (p, c) =>
-          c.broker === 'upstox'
+          c.broker === 'upstox' || c.broker === 'angelone'
             ? { ...p, params: [...p.params, ['error', 'access_denied']] }
             : c.broker === 'kite'
               ? { ...p, params: replace(p.params, 'status', 'cancelled') }
@@ -244,7 +253,7 @@ const mutationArb: fc.Arbitrary<[string, string, Mutation]> = fc.oneof(
       [
         'broker status removed',
         (p, c) =>
-          c.broker === 'upstox'
+          c.broker === 'upstox' || c.broker === 'angelone'
             ? { ...p, params: [...p.params, ['error', 'server_error']] }
             : { ...p, params: without(p.params, c.broker === 'kite' ? 'status' : 's') },
       ],

@@ -13,12 +13,21 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
   kite: '/session/token',
   fyers: '/api/v3/validate-authcode',
+  // No code exchange: the redirect carries the token, which "exchange" checks with getProfile.
+  angelone: '/rest/secure/angelbroking/user/v1/getProfile',
 };
 const PROFILE_PATH: Record<BrokerId, string> = {
   upstox: '/v2/user/profile',
   kite: '/user/profile',
   fyers: '/api/v3/profile',
+  angelone: '/rest/secure/angelbroking/user/v1/getProfile',
 };
+
+/**
+ * Brokers whose redirect carries a single-use grant. Angel One's redirect carries the token itself:
+ * its "exchange" is a profile check that may be resent (test/brokers/angelone.test.ts).
+ */
+const SINGLE_USE_GRANT_BROKERS = BROKER_IDS.filter((b) => b !== 'angelone');
 
 describe('backoff', () => {
   it('stays within [step/2, step] of a capped exponential step', () => {
@@ -199,7 +208,7 @@ describe('retries over real HTTP', () => {
     expect(h.sim.requestsTo('GET', PROFILE_PATH.fyers)).toHaveLength(1);
   });
 
-  it.each(BROKER_IDS)(
+  it.each(SINGLE_USE_GRANT_BROKERS)(
     '%s: an exchange answered with 503 is not resent — the grant is already burnt',
     async (broker) => {
       const creds = credentialsOf(h.sim, broker);
@@ -219,15 +228,21 @@ describe('retries over real HTTP', () => {
     },
   );
 
-  it.each(BROKER_IDS)('%s: an exchange answered with 429 is not resent either', async (broker) => {
-    const creds = credentialsOf(h.sim, broker);
-    const grant = await loginGrant(h, broker);
-    h.sim.inject({ path: TOKEN_PATH[broker], fault: { kind: 'rate-limit', retryAfterSeconds: 1 } });
-    const err = await rejection(h.adapters[broker].exchange(creds, grant));
-    expect(err.kind).toBe('rate-limited');
-    expect(err.message).toMatch(/Log in again after the wait/);
-    expect(h.sim.requestsTo('POST', TOKEN_PATH[broker])).toHaveLength(1);
-  });
+  it.each(SINGLE_USE_GRANT_BROKERS)(
+    '%s: an exchange answered with 429 is not resent either',
+    async (broker) => {
+      const creds = credentialsOf(h.sim, broker);
+      const grant = await loginGrant(h, broker);
+      h.sim.inject({
+        path: TOKEN_PATH[broker],
+        fault: { kind: 'rate-limit', retryAfterSeconds: 1 },
+      });
+      const err = await rejection(h.adapters[broker].exchange(creds, grant));
+      expect(err.kind).toBe('rate-limited');
+      expect(err.message).toMatch(/Log in again after the wait/);
+      expect(h.sim.requestsTo('POST', TOKEN_PATH[broker])).toHaveLength(1);
+    },
+  );
 
   it('an exchange whose connection dropped after sending, or that timed out, is not resent', async () => {
     const creds = credentialsOf(h.sim, 'kite');

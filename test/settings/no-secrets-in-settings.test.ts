@@ -81,6 +81,7 @@ describe.skipIf(!keyringAvailable)('no secret ever lands in the settings file', 
         upstox: loopbackBroker('upstox'),
         kite: loopbackBroker('kite'),
         fyers: loopbackBroker('fyers'),
+        angelone: loopbackBroker('angelone'),
       },
     });
     await tokens.init();

@@ -145,7 +145,10 @@ describe('issue 9 item 11: redirect URIs', () => {
     'http://[::1]:5055/fyers/callback',
     'HTTP://127.0.0.1:5055/upstox/callback',
   ])('accepted for every broker today: %s', (uri) => {
-    for (const broker of BROKER_IDS) expect(redirectUriProblem(uri, broker)).toBeNull();
+    // Every broker that takes a loopback http redirect (all but Angel One, which requires https).
+    for (const broker of BROKER_IDS.filter((b) => BROKERS[b].redirectScheme === undefined)) {
+      expect(redirectUriProblem(uri, broker)).toBeNull();
+    }
     expect(redirectUriProblem(uri, null)).toBeNull();
   });
 
@@ -181,8 +184,11 @@ describe('issue 9 item 11: redirect URIs', () => {
     ['', /must be a full URL/],
   ])('refused for Upstox: %j', (uri, message) => {
     expect(redirectUriProblem(uri, 'upstox')).toMatch(message);
-    // The form-level check (no broker yet) refuses the same: no broker today takes https.
-    expect(redirectUriProblem(uri, null)).not.toBeNull();
+    // The form-level check (no broker yet) refuses the same, except a well-formed https URI: Angel
+    // One takes https on any host, so only the broker-level check can refuse that.
+    if (!/^https:\/\/(evil\.example|127\.0\.0\.1:5055)\/(cb|upstox\/callback)$/.test(uri)) {
+      expect(redirectUriProblem(uri, null)).not.toBeNull();
+    }
   });
 
   it('property: whatever is accepted is http on a loopback host, without userinfo or fragment', () => {
@@ -202,8 +208,16 @@ describe('issue 9 item 11: redirect URIs', () => {
       fc.property(arbitraryUri, fc.constantFrom<BrokerId | null>(null, ...BROKER_IDS), (uri, b) => {
         if (redirectUriProblem(uri, b) !== null) return;
         const url = new URL(uri);
-        expect(url.protocol).toBe('http:');
-        expect(['127.0.0.1', 'localhost', '[::1]']).toContain(url.hostname);
+        // https only where the broker (or, with no broker yet, some broker) requires it: Angel One.
+        const httpsBroker =
+          b === null
+            ? BROKER_IDS.some((x) => BROKERS[x].redirectScheme === 'https')
+            : BROKERS[b].redirectScheme === 'https';
+        if (url.protocol === 'https:') expect(httpsBroker).toBe(true);
+        else {
+          expect(url.protocol).toBe('http:');
+          expect(['127.0.0.1', 'localhost', '[::1]']).toContain(url.hostname);
+        }
         expect(url.username + url.password).toBe('');
         expect(uri).not.toContain('#');
       }),
@@ -230,7 +244,12 @@ describe('issue 9 item 11: redirect URIs', () => {
     } finally {
       delete entry.redirectScheme;
     }
-    expect(redirectUriProblem('https://example.com/cb', null)).not.toBeNull();
+    // Angel One requires https (brokers-more.md §2.1): the broker-less form check admits it.
+    expect(redirectUriProblem('https://example.com/cb', null)).toBeNull();
+    expect(redirectUriProblem('https://example.com/cb', 'angelone')).toBeNull();
+    expect(redirectUriProblem('http://127.0.0.1:5055/cb', 'angelone')).toMatch(
+      /Angel One requires an https redirect URI/,
+    );
   });
 });
 
@@ -269,7 +288,7 @@ describe.each(BACKENDS)(
         ],
         [
           { redirectUri: 'https://127.0.0.1:5055/upstox/callback' },
-          /^The account was not saved: redirectUri: Upstox, Zerodha Kite and FYERS take an http redirect URI on this computer/,
+          /^The account was not saved: redirectUri: Upstox takes an http redirect URI on this computer/,
         ],
       ];
       for (const [over, message] of cases) {

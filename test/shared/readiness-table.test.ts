@@ -26,6 +26,7 @@ const CUTOFF: Readonly<Record<BrokerId, string>> = {
   upstox: '03:30',
   kite: '06:00',
   fyers: '06:00',
+  angelone: '05:00',
 };
 const at = (date: string, hhmmss: string) => ist(`${date}T${hhmmss}`);
 const cutoffOn = (b: BrokerId, date: string) => at(date, `${CUTOFF[b]}:00`);

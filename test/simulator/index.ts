@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BROKER_IDS, type BrokerId } from '../../shared/brokers';
+import { angeloneBroker } from './angelone';
 import { fyersBroker } from './fyers';
 import { kiteBroker } from './kite';
 import {
@@ -157,6 +158,7 @@ export async function startBrokerSimulator(
     upstoxBroker(state),
     kiteBroker(state, { oneSessionPerApp: options.kiteOneSessionPerApp ?? true }),
     fyersBroker(state),
+    angeloneBroker(state),
   ];
   const routes = new Map<string, { broker: SimBroker; route: SimRoute }>();
   for (const broker of brokers) {

@@ -29,12 +29,20 @@ export const DEFAULT_SIM_APPS: readonly SimApp[] = [
     apiSecret: 'SIMSECRET0',
     redirectUri: 'http://127.0.0.1:5055/fyers/callback',
   },
+  {
+    broker: 'angelone',
+    apiKey: 'simAngelPubKey',
+    apiSecret: 'sim-angel-secret-not-real',
+    // Angel One takes https, non-localhost redirect URLs only (brokers-more.md §2.1).
+    redirectUri: 'https://tokentray.invalid/angelone/callback',
+  },
 ];
 
 export const DEFAULT_SIM_USERS: Readonly<Record<BrokerId, SimUser>> = {
   upstox: { userId: 'SIMUP1', userName: 'Simulated Upstox User' },
   kite: { userId: 'SIM001', userName: 'Simulated Kite User' },
   fyers: { userId: 'XS00001', userName: 'Simulated FYERS User', pin: '1234' },
+  angelone: { userId: 'S0000001', userName: 'Simulated Angel One User' },
 };
 
 /**
@@ -45,6 +53,8 @@ export const DEFAULT_GRANT_TTL_MS: Readonly<Record<BrokerId, number>> = {
   upstox: 10 * 60_000,
   kite: 5 * 60_000,
   fyers: 30_000_000,
+  // Angel One has no grant: the redirect carries the token itself. Unused.
+  angelone: 0,
 };
 
 export interface SimLifetimes {

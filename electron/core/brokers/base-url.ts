@@ -18,6 +18,8 @@ export const DEFAULT_ENDPOINTS: Readonly<Record<BrokerId, BrokerEndpoints>> = {
   upstox: { api: 'https://api.upstox.com', login: 'https://api.upstox.com' },
   kite: { api: 'https://api.kite.trade', login: 'https://kite.zerodha.com' },
   fyers: { api: 'https://api-t1.fyers.in', login: 'https://api-t1.fyers.in' },
+  // brokers-more.md §2.1: SmartAPI REST host and the Publisher login page.
+  angelone: { api: 'https://apiconnect.angelone.in', login: 'https://smartapi.angelone.in' },
 };
 
 /**

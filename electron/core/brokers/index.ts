@@ -5,6 +5,7 @@
  */
 import { BROKER_IDS, type BrokerId } from '../../../shared/brokers';
 import { silentLogger, type Logger } from '../ports';
+import { createAngelOneAdapter, angeloneBrokerCode } from './angelone';
 import { resolveEndpoints } from './base-url';
 import { createAdapterContext, type AdapterContext } from './call';
 import { createFyersAdapter, fyersBrokerCode, FYERS_RATE_LIMIT_ADVICE } from './fyers';
@@ -64,6 +65,12 @@ const WIRING: Readonly<Record<BrokerId, BrokerWiring>> = {
     retryRateLimitWithoutHint: false,
     rateLimitAdvice: FYERS_RATE_LIMIT_ADVICE,
   },
+  angelone: {
+    create: createAngelOneAdapter,
+    brokerCodeOf: angeloneBrokerCode,
+    // Guess: SmartAPI's rate-limit behaviour beyond "~10 req/s" [3P] is not documented.
+    retryRateLimitWithoutHint: true,
+  },
 };
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -96,7 +103,7 @@ export function createBrokerAdapter(
   return wiring.create(ctx);
 }
 
-/** All three adapters, keyed by broker id (what TokenService takes as `brokers`). */
+/** Every broker's adapter, keyed by broker id (what TokenService takes as `brokers`). */
 export function createBrokerAdapters(
   options: BrokerAdapterOptions = {},
 ): Record<BrokerId, BrokerAdapter> {
