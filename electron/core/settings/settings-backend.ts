@@ -3,8 +3,8 @@
  * validation, migrations, backups — over this small interface, so it runs in plain Node: with a JSON
  * file here, or with `conf` (electron-store's engine) in tests and electron-store in the app.
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../export/atomic-write';
 import { errnoCode } from '../export/fs-errors';
@@ -45,17 +45,63 @@ export function parseSettings(text: string): StoredSettings {
     : { kind: 'unparseable', reason: 'its top level is not a JSON object' };
 }
 
+/** A settings file is a few KB; anything near this is not one, and is not read into memory. */
+export const MAX_SETTINGS_BYTES = 8 * 1024 * 1024;
+/** Never blocking on a FIFO or device: open() returns at once and fstat says what it is. */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+/**
+ * The text of a settings file, or null when there is none. Only a regular file is read (a FIFO
+ * would block the open and every read for ever, a device would stream without end) and only up to
+ * MAX_SETTINGS_BYTES; anything else is `unparseable` with the reason, so the store explains it.
+ */
+async function readSettingsText(path: string): Promise<string | StoredSettings | null> {
+  let handle;
+  try {
+    handle = await open(path, READ_FLAGS);
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return null;
+    throw e;
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      return {
+        kind: 'unparseable',
+        reason: `it is not a regular file (${info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a named pipe' : 'a device or socket'}): remove it`,
+      };
+    }
+    if (info.size > MAX_SETTINGS_BYTES) {
+      return {
+        kind: 'unparseable',
+        reason: `it is ${Math.ceil(info.size / 1024 / 1024)} MB, far larger than any settings file (at most ${MAX_SETTINGS_BYTES / 1024 / 1024} MB)`,
+      };
+    }
+    // Read at most one byte past the limit: a file growing while we read is still bounded.
+    const bytes = Buffer.alloc(Math.min(Number(info.size), MAX_SETTINGS_BYTES) + 1);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    if (filled > MAX_SETTINGS_BYTES) {
+      return { kind: 'unparseable', reason: 'it kept growing while TokenTray read it' };
+    }
+    return bytes.subarray(0, filled).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 /** A plain JSON file, written with the same atomic temp + fsync + rename as the exports. */
 export function createJsonFileBackend(path: string): SettingsBackend {
   return {
     path,
     async read() {
-      try {
-        return parseSettings(await readFile(path, 'utf8'));
-      } catch (e) {
-        if (errnoCode(e) === 'ENOENT') return { kind: 'missing' };
-        throw e;
-      }
+      const text = await readSettingsText(path);
+      if (text === null) return { kind: 'missing' };
+      return typeof text === 'string' ? parseSettings(text) : text;
     },
     async write(document) {
       await mkdir(dirname(path), { recursive: true });
