@@ -3,7 +3,7 @@
  * readiness badge and one sentence), how long the token has left (ticking), when it dies in IST and
  * local time, where it is exported, and the buttons that fix it. A pure view of the snapshot.
  */
-import { useId } from 'react';
+import { Suspense, lazy, useId } from 'react';
 import { BROKERS } from '../../shared/brokers';
 import type { AccountView } from '../../shared/domain';
 import { isUsable, type TokenStatus } from '../../shared/status';
@@ -18,8 +18,24 @@ import {
 import { countdownText, instantText, relativeText } from '../time-format';
 import { BrokerMark } from './broker-mark';
 import { ErrorIcon } from './field';
-import { RemoteDeliveries, remoteDeliveryFailed } from './remote-target-editor';
 import { StatusBadge } from './status-badge';
+
+// The remote-target lines come with the target schemas (zod): loaded only for accounts that have
+// remote targets, so the account list paints without zod (issue 11).
+const RemoteDeliveries = lazy(() =>
+  import('./remote-target-editor').then((m) => ({ default: m.RemoteDeliveries })),
+);
+
+/**
+ * A delivery to a remote target failed: a failed export entry that is none of the account's files
+ * (remote deliveries are recorded under the target's label, files under their path).
+ */
+function remoteDeliveryFailed(account: AccountView): boolean {
+  if ((account.remoteTargets ?? []).length === 0) return false;
+  return account.lastExport.some(
+    (e) => !e.ok && !account.exportTargets.some((t) => t.path === e.path),
+  );
+}
 
 export type CardCommand = 'login' | 'refresh' | 'validate' | 'open-folder' | 'retry-delivery';
 
@@ -261,7 +277,11 @@ export function AccountCard({
                 })}
               </ul>
             )}
-            <RemoteDeliveries account={account} now={now} />
+            {(account.remoteTargets ?? []).length > 0 ? (
+              <Suspense fallback={null}>
+                <RemoteDeliveries account={account} now={now} />
+              </Suspense>
+            ) : null}
           </dd>
         </div>
       </dl>
