@@ -9,7 +9,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dotenv from 'dotenv';
-import { createTokenTrayApp, type TokenTrayApp } from '../../electron/core/app/app';
+import {
+  createTokenTrayApp,
+  type TokenTrayApp,
+  type TokenTrayAppDeps,
+} from '../../electron/core/app/app';
 import type {
   ClipboardPort,
   DesktopNotification,
@@ -129,6 +133,8 @@ export interface AppHarnessOptions {
   readonly wrapExporter?: (exporter: Exporter) => Exporter;
   /** Wraps the HTTP login navigator (a test that holds a login window open, then cancels it). */
   readonly wrapNavigator?: (navigator: HttpLoginNavigator) => LoginNavigator;
+  /** Alert channels' endpoints (the fake Bot API, a test CA). */
+  readonly alertEndpoints?: TokenTrayAppDeps['alertEndpoints'];
 }
 
 export interface AccountOptions {
@@ -215,6 +221,7 @@ export async function startAppHarness(options: AppHarnessOptions): Promise<AppHa
       clipboard,
       shell,
       localZone: options.localZone ?? 'Asia/Kolkata',
+      ...(options.alertEndpoints ? { alertEndpoints: options.alertEndpoints } : {}),
     });
   let app = makeApp();
   await app.start();

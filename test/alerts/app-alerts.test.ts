@@ -1,0 +1,76 @@
+/**
+ * Alert channels inside the real app (TokenService, scheduler, notifier, the broker simulator, the real
+ * keychain): the morning summary reaches the fake Bot API on a trading day and, after a sleep through
+ * the next one, arrives at resume marked late; the desktop notifications go on as before.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALERTS_SECRET_ACCOUNT } from '../../electron/core/secrets/secret-names';
+import { createKeytarSecretStore } from '../../electron/core/secrets/keytar-secret-store';
+import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram';
+import { H, ist, keyringAvailable, requireKeyringInCi, startTestApp } from '../core/app-kit';
+import { testService } from '../secrets/keyring';
+
+requireKeyringInCi();
+
+const BOT_TOKEN = '123456789:FAKE-app-alerts-token_abcdefghijk';
+const CHAT = '5150';
+
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (cond()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe.skipIf(!keyringAvailable)('alert channels in the app', () => {
+  let tg: FakeTelegram;
+  beforeAll(async () => {
+    tg = await startFakeTelegram({ token: BOT_TOKEN, chatIds: [CHAT] });
+  });
+  afterAll(async () => {
+    await tg?.close();
+  });
+
+  it('morning summary on time, then late after sleeping through the next one; bot token never logged', async () => {
+    const secrets = createKeytarSecretStore({ service: testService() });
+    await secrets.set(ALERTS_SECRET_ACCOUNT, 'telegram-bot-token', BOT_TOKEN);
+    try {
+      const h = await startTestApp({
+        start: ist('2026-12-01T07:00'), // Tuesday
+        secrets,
+        preferences: {
+          alerts: {
+            morningSummary: '08:45',
+            telegram: { enabled: true, chatId: CHAT, kinds: ['morning-summary', 'failure'] },
+          },
+        },
+        alertEndpoints: { telegram: { baseUrl: tg.baseUrl, timeoutMs: 2000 } },
+      });
+      await h.addAccount('upstox');
+      const before = tg.messages.length;
+      await h.advanceTo(ist('2026-12-01T08:46'));
+      await until(() => tg.messages.length > before, 'the summary');
+      expect(tg.messages.length).toBe(before + 1);
+      expect(tg.messages.at(-1)?.shown).toMatch(
+        /summary\n1 needs a login: Upstox · main — log in on your computer$/,
+      );
+
+      // Asleep from 20:00 until 10:00 the next (trading) day; the resume event arrives.
+      await h.advanceTo(ist('2026-12-01T20:00'));
+      h.clock.suspend(14 * H);
+      h.app.handlePowerEvent('resume');
+      await until(() => tg.messages.length > before + 1, 'the late summary');
+      expect(tg.messages.at(-1)?.shown).toMatch(
+        /Late: the computer was asleep or off at 08:45 IST; this is the state at 10:00 IST\./,
+      );
+      await h.app.whenIdle();
+      const status = await h.app.alerts.status();
+      expect(status[0]).toMatchObject({ channel: 'telegram', hasSecret: true, lastError: null });
+      const logged = h.logger.entries.map((e) => JSON.stringify(e)).join('\n');
+      expect(logged).not.toContain(BOT_TOKEN);
+    } finally {
+      await secrets.deleteAll(ALERTS_SECRET_ACCOUNT).catch(() => undefined);
+    }
+  });
+});
