@@ -47,10 +47,20 @@ import { isLastIssued, tokenFingerprint } from './token-fingerprint';
 export const MIN_TOKEN_LIFE_MS = 10 * 60_000;
 
 /**
+ * The broker issued a new token and it is in use for this run (and exported where that worked), but
+ * a later step failed. Not a success, but not a failed renewal either: the message says what was
+ * done and what was not, and is shown as it is (no "Login failed:" in front).
+ */
+export class IssuedTokenError extends TokenTrayError {}
+
+/**
  * The new token was issued, is in use for this run and was exported, but the keychain did not take
  * it. Not a success: the user must unlock the keychain; TokenTray retries by itself meanwhile.
  */
-export class KeychainSaveError extends TokenTrayError {}
+export class KeychainSaveError extends IssuedTokenError {}
+
+/** The new token is in use (and in the keychain where it took it) but the settings did not take it. */
+export class SettingsSaveError extends IssuedTokenError {}
 
 /** The keychain holds an older token than the last one issued (a failed keychain save, then a restart). */
 export class StaleKeychainError extends TokenTrayError {}
@@ -85,6 +95,8 @@ interface AccountRuntime {
   renewalDeferredUntil: Date | null;
   /** Tokens issued and in use that the keychain has not taken yet (retried; never on disk). */
   pendingSave: PendingSave | null;
+  /** The settings have not taken `meta` (the new token's details and fingerprint): retried too. */
+  metaOwed: boolean;
   /** Keychain writes of this account's tokens, one at a time, in order: an older never lands last. */
   keychainQueue: Promise<void>;
 }
@@ -368,7 +380,7 @@ export class TokenService {
       const err = toTokenTrayError(e);
       if (options.silent) {
         // The broker renewed it; only the keychain lagged: not a failed renewal to back off from.
-        if (err instanceof KeychainSaveError) this.limiter.succeeded(accountId);
+        if (err instanceof IssuedTokenError) this.limiter.succeeded(accountId);
         else if (!(err instanceof RenewalPausedError)) this.limiter.failed(accountId);
       }
       // A token in use but not yet in the keychain is no failed refresh (the error says what it is).
@@ -376,7 +388,10 @@ export class TokenService {
         this.emit({
           kind: 'refresh-failed',
           accountId,
-          message: `${options.silent ? 'Automatic refresh' : 'Refresh'} failed: ${err.message}`,
+          message:
+            err instanceof IssuedTokenError
+              ? err.message
+              : `${options.silent ? 'Automatic refresh' : 'Refresh'} failed: ${err.message}`,
         });
       }
       throw err;
@@ -474,7 +489,7 @@ export class TokenService {
 
   /** True while some account has a token in use that the keychain has not taken yet. */
   hasPendingSaves(): boolean {
-    return [...this.accounts.values()].some((a) => a.pendingSave !== null);
+    return [...this.accounts.values()].some((a) => a.pendingSave !== null || a.metaOwed);
   }
 
   /**
@@ -483,6 +498,20 @@ export class TokenService {
    */
   async retryPendingSaves(): Promise<void> {
     for (const a of [...this.accounts.values()]) {
+      if (a.metaOwed && a.meta && !a.busy) {
+        try {
+          await this.deps.settings.setTokenMeta(a.config.id, a.meta);
+          a.metaOwed = false;
+          if (a.lastError?.kind === 'config') a.lastError = null;
+          this.note(a.config.id, 'info', 'The new token is now recorded in the settings');
+          this.publish(true);
+        } catch (e) {
+          this.deps.logger.warn('settings retry failed', {
+            accountId: a.config.id,
+            kind: toTokenTrayError(e).kind,
+          });
+        }
+      }
       if (!a.pendingSave) continue;
       try {
         await this.flushPendingSave(a);
@@ -550,7 +579,7 @@ export class TokenService {
       this.note(
         accountId,
         err.kind === 'cancelled' ? 'info' : 'error',
-        err instanceof KeychainSaveError
+        err instanceof IssuedTokenError
           ? err.message
           : `${capitalise(kind)} ${err.kind === 'cancelled' ? 'cancelled' : `failed: ${err.message}`}`,
       );
@@ -720,12 +749,23 @@ export class TokenService {
       // Written before the keychain: after a crash in between, the keychain is "older", never newer.
       tokenFingerprint: tokenFingerprint(id, tokens.accessToken),
     };
-    await settings.setTokenMeta(id, a.meta);
-
+    // The token is issued and in the files: whatever fails from here on, the keychain still gets
+    // it (the broker may have ended the previous session, so the keychain's old token is dead).
     a.pendingSave = {
       accessToken: tokens.accessToken,
       ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
     };
+    let settingsError: TokenTrayError | null = null;
+    try {
+      await settings.setTokenMeta(id, a.meta);
+      a.metaOwed = false;
+    } catch (e) {
+      a.metaOwed = true;
+      settingsError = toTokenTrayError(e, 'config');
+      logger.warn('the settings did not take the new token details; the token stays in use', {
+        accountId: id,
+      });
+    }
     const saved = await this.savePending(a);
 
     const until = describeInstant(tokens.expiresAt, this.localZone);
@@ -748,6 +788,13 @@ export class TokenService {
       this.emit({ kind: 'export-failed', accountId: id, message });
     } else {
       a.lastError = null;
+    }
+    if (settingsError) {
+      const where = saved.error ? 'is in use for this run' : 'is saved to the keychain';
+      throw new SettingsSaveError(
+        'config',
+        `${verb}: the new token ${where}${failed.length < exports.length ? ' and your files' : ''}, but TokenTray could not record it in its settings, so after a restart it may not recognise it. ${settingsError.message}${saved.error ? ` The keychain did not take it either — unlock it. ${saved.error.message}` : ''}`,
+      );
     }
     if (saved.error) {
       const written = exports.length - failed.length;
@@ -929,6 +976,7 @@ function newRuntime(
     hasPin,
     accessToken: null,
     pendingSave: null,
+    metaOwed: false,
     keychainQueue: Promise.resolve(),
     renewalDeferredUntil: null,
   };
