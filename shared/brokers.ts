@@ -141,7 +141,7 @@ export const BROKERS: Readonly<Record<BrokerId, BrokerInfo>> = {
  */
 export const SETUP_WARNINGS: Readonly<Record<BrokerId, readonly string[]>> = {
   upstox: [],
-  kite: ['Kite Connect is a paid subscription per app (developers.kite.trade).'],
+  kite: [],
   fyers: [],
   angelone: [
     'Create a "Publisher" app on SmartAPI: a "Trading" app key is refused by the login page (403).',

@@ -4,7 +4,7 @@
  * to warn. The secret goes straight to main (and on into the keychain) and is never shown again.
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { BROKER_IDS, BROKERS, type BrokerId } from '../../shared/brokers';
+import { BROKER_IDS, BROKERS, SETUP_WARNINGS, type BrokerId } from '../../shared/brokers';
 import type { AccountView } from '../../shared/domain';
 import type { TokenTrayApi } from '../../shared/ipc-contract';
 import {
@@ -305,6 +305,13 @@ function DetailsStep({
           <BrokerMark broker={broker} size={22} />
           {editing ? `Your ${info.label} app` : `Set up your ${info.label} app`}
         </h3>
+        {SETUP_WARNINGS[broker].length > 0 ? (
+          <ul className="setup-warnings">
+            {SETUP_WARNINGS[broker].map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        ) : null}
         <ol>
           <li>
             Open the{' '}

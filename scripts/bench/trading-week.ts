@@ -25,7 +25,12 @@ import type { SecretStore } from '../../electron/core/ports';
 import type { BrokerId } from '../../shared/brokers';
 
 /** The brokers of issues 5 and 11 (the week's figures and goals are theirs), whatever else is added. */
-export const WEEK_BROKERS = ['upstox', 'kite', 'fyers'] as const satisfies readonly BrokerId[];
+export const WEEK_BROKERS = [
+  'upstox',
+  'kite',
+  'fyers',
+  'angelone',
+] as const satisfies readonly BrokerId[];
 import { isTradingDay, istDate, istTimeOnDate, NSE_HOLIDAYS_2026 } from '../../shared/calendar';
 import { IST_ZONE } from '../../shared/expiry';
 import { LOGIN_ALL_NOTIFICATION_ID } from '../../electron/core/alerts/notifier';
@@ -244,7 +249,7 @@ function quantile(samples: readonly number[], q: number): number {
 export function formatWeek(days: readonly DayFigures[]): string[] {
   const three = (r: Record<BrokerId, number>) => WEEK_BROKERS.map((b) => r[b]).join(' / ');
   const lines = [
-    'day          trading   no-token min U/K/F   notifications   clicks   login pages U/K/F',
+    'day          trading   no-token min U/K/F/A notifications   clicks   login pages U/K/F/A',
     ...days.map((d) => {
       const label = DateTime.fromISO(d.date, { zone: IST_ZONE }).toFormat('ccc d LLL');
       return `${label.padEnd(12)} ${(d.trading ? 'yes' : 'holiday').padEnd(9)} ${three(d.minutesWithoutToken).padEnd(20)} ${String(d.notifications).padEnd(15)} ${String(d.clicks).padEnd(8)} ${three(d.logins)}`;

@@ -36,13 +36,23 @@ describe.skipIf(!keyringAvailable)('a simulated trading week', () => {
       '2026-12-11',
     ]);
     for (const d of days) {
-      expect(weekFigures(d.minutesWithoutToken), d.date).toEqual({ upstox: 0, kite: 0, fyers: 0 });
+      expect(weekFigures(d.minutesWithoutToken), d.date).toEqual({
+        upstox: 0,
+        kite: 0,
+        fyers: 0,
+        angelone: 0,
+      });
       expect(d.logins.fyers, d.date).toBe(0); // FYERS renews itself: never a login page
       if (d.date === HOLIDAY) {
         expect(d.trading).toBe(false);
         expect(d.notifications, d.date).toBe(0);
         expect(d.clicks, d.date).toBe(0);
-        expect(weekFigures(d.logins), d.date).toEqual({ upstox: 0, kite: 0, fyers: 0 });
+        expect(weekFigures(d.logins), d.date).toEqual({
+          upstox: 0,
+          kite: 0,
+          fyers: 0,
+          angelone: 0,
+        });
       } else {
         // One notification naming every account, one click for all of them…
         expect([d.notifications, d.clicks], d.date).toEqual([1, 1]);
@@ -50,13 +60,14 @@ describe.skipIf(!keyringAvailable)('a simulated trading week', () => {
         const at = d.date === '2026-12-11' ? '08:4[01]' : '08:30';
         expect(d.shown, d.date).toHaveLength(1);
         expect(d.shown[0], d.date).toMatch(
-          new RegExp(`^${at} Log in for today: ${2 * perBroker} accounts$`),
+          new RegExp(`^${at} Log in for today: ${3 * perBroker} accounts$`),
         );
         // …which opened each login-only account's page once.
         expect(weekFigures(d.logins), d.date).toEqual({
           upstox: perBroker,
           kite: perBroker,
           fyers: 0,
+          angelone: perBroker,
         });
       }
     }
