@@ -229,6 +229,18 @@ describe.skipIf(!keyringAvailable)('AlertChannels', () => {
     channels.stop();
   });
 
+  it('sends what happens before start() (a revocation found at the first validation), nothing after stop()', async () => {
+    const { channels } = make(both(['revoked']), [view('kite', 'Options')]);
+    const before = tg.messages.length;
+    channels.handleNotice({ kind: 'revoked', accountId: 'kite-options', message: '' });
+    await until(() => tg.messages.length === before + 1, 'the revocation');
+    expect(tg.messages.at(-1)?.shown).toContain('Zerodha Kite · Options: token revoked');
+    channels.stop();
+    channels.autoRefreshFailed('kite-options', 'Kite did not answer.');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(tg.messages.length).toBe(before + 1);
+  });
+
   it('Send test message reports success to Settings', async () => {
     const { channels } = make(both(['failure']));
     const before = tg.messages.length;

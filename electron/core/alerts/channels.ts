@@ -101,7 +101,9 @@ export class AlertChannels {
   private readonly recent = new Map<string, number>();
   private readonly senders: Record<AlertChannelId, ChannelSender>;
   readonly summary: MorningSummary;
-  private running = false;
+  /** After stop() nothing more is sent (alerts published before start() are: a revocation found
+   * by the first validation is news). */
+  private stopped = false;
 
   constructor(private readonly deps: AlertChannelsDeps) {
     const fresh = (): ChannelState => ({
@@ -129,12 +131,12 @@ export class AlertChannels {
   }
 
   start(): void {
-    this.running = true;
+    this.stopped = false;
     this.summary.start();
   }
 
   stop(): void {
-    this.running = false;
+    this.stopped = true;
     this.summary.stop();
     for (const id of ALERT_CHANNEL_IDS) {
       const s = this.state[id];
@@ -307,7 +309,7 @@ export class AlertChannels {
   /** Sends the head of the queue unless a send or a retry wait is in progress. */
   private pump(channel: AlertChannelId): void {
     const s = this.state[channel];
-    if (s.busy || s.timer !== undefined) return;
+    if (this.stopped || s.busy || s.timer !== undefined) return;
     const job = s.queue[0];
     if (!job) return;
     s.busy = true;
@@ -332,9 +334,9 @@ export class AlertChannels {
   private waitThen(channel: AlertChannelId, until: number): void {
     const s = this.state[channel];
     const left = until - this.deps.clock.now().getTime();
-    if (left <= 0 || !this.running) {
+    if (left <= 0 || this.stopped) {
       s.timer = undefined;
-      if (this.running) this.pump(channel);
+      this.pump(channel);
       return;
     }
     s.timer = this.deps.clock.setTimer(Math.min(MINUTE, left), () => {
