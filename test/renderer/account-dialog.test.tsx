@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { configure, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent, { type UserEvent } from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ipcContract } from '../../shared/ipc-contract';
@@ -7,6 +7,8 @@ import { HOUR, NOW, account, fakeApi, iso, manualClock, snapshot } from './fixtu
 
 // The dialog is loaded on first use (a separate chunk): the first open in a cold jsdom takes a while.
 vi.setConfig({ testTimeout: 20_000 });
+// findBy… waits for the lazily loaded view, which a loaded CPU can take more than a second to load.
+configure({ asyncUtilTimeout: 10_000 });
 
 async function setup(accounts = [account()]) {
   const api = fakeApi(snapshot(accounts));

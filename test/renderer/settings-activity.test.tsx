@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { configure, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { App } from '../../renderer/app';
@@ -6,6 +6,8 @@ import { MIN, NOW, account, fakeApi, iso, manualClock, snapshot } from './fixtur
 
 // Settings is loaded on first use (a separate chunk): the first open in a cold jsdom takes a while.
 vi.setConfig({ testTimeout: 20_000 });
+// findBy… waits for the lazily loaded view, which a loaded CPU can take more than a second to load.
+configure({ asyncUtilTimeout: 10_000 });
 
 async function openSection(api: ReturnType<typeof fakeApi>, name: 'Settings' | 'Activity') {
   const user = userEvent.setup();
