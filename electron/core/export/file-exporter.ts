@@ -5,7 +5,7 @@
  * 1. judge the path (target-path.ts): links, folders another user could change, the file's owner —
  *    a refusal names the resolved path and the fix;
  * 2. take the in-process and cross-process lock on the resolved file (file-lock.ts);
- * 3. read it without following links or blocking (a regular file, at most MAX_TARGET_BYTES);
+ * 3. read it without following links or blocking (a regular file, at most MAX_TARGET_BYTES[kind]);
  * 4. compute the new text (refusing files that readers would misread), leaving the token alone when
  *    the file already holds one issued later (issue-order.ts);
  * 5. if the file is not one TokenTray created, keep a one-time `.tokentray-backup`;
@@ -75,8 +75,19 @@ const MAX_ATTEMPTS = 5;
 const FILE_MODE = 0o600;
 /** Owner and group bits are kept; world bits never (the file holds a token); no set-id/sticky bits. */
 const KEPT_MODE_BITS = 0o770;
-/** Bigger files are refused, not read: no .env or token JSON is anywhere near this. */
-export const MAX_TARGET_BYTES = 64 * 1024 * 1024;
+/**
+ * Bigger files are refused, not read: no .env or token JSON is anywhere near this. The rewrite is
+ * synchronous work in the app's main process (a .env the fast path cannot take is read back by two
+ * parsers, ~1.3 s per MB; JSON is parsed and printed, ~0.15 s per MB), so the cap is also what
+ * bounds how long one odd file can freeze the tray, every timer and every other account's renewal:
+ * a 20 MB .env with CR line endings used to take 36 s.
+ */
+export const MAX_TARGET_BYTES: Readonly<Record<ExportTarget['kind'], number>> = {
+  env: 1024 * 1024,
+  // A JSON file may carry someone's big note (a 10 MB string parses in milliseconds); it is the
+  // number of values that costs, ~0.15 s per MB of small numbers.
+  json: 16 * 1024 * 1024,
+};
 /** Read-only, never following a final link, never blocking on a FIFO or device. */
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 // ignoreBOM: keep a byte order mark in the text (the default drops it), so it is written back too.
@@ -185,7 +196,7 @@ function checkPayload(payload: ExportPayload): void {
 }
 
 /** The existing file's bytes and facts, read safely (see READ_FLAGS); null when there is none. */
-async function readTarget(shown: string, realPath: string) {
+async function readTarget(shown: string, realPath: string, kind: ExportTarget['kind']) {
   let handle;
   try {
     handle = await open(realPath, READ_FLAGS);
@@ -199,10 +210,11 @@ async function readTarget(shown: string, realPath: string) {
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw exportError(shown, `${realPath} is not a regular file`);
-    if (info.size > MAX_TARGET_BYTES) {
+    const max = MAX_TARGET_BYTES[kind];
+    if (info.size > max) {
       throw exportError(
         shown,
-        `it is larger than ${MAX_TARGET_BYTES / 1024 / 1024} MB; TokenTray does not rewrite files that big. Choose a separate file for the token`,
+        `it is larger than ${max / 1024 / 1024} MB, far larger than any ${kind === 'env' ? '.env' : 'token JSON'} file; TokenTray does not rewrite files that big. Choose a separate file for the token`,
       );
     }
     const bytes = Buffer.alloc(Number(info.size));
@@ -246,7 +258,7 @@ export function createFileExporter(options: FileExporterOptions = {}): Exporter 
     const swept = await sweepStaleTemps(realPath);
     if (swept) logger.info('export: removed temp files left by an interrupted write', { swept });
     const before = await snapshotOf(realPath);
-    const existing = before ? await readTarget(shown, realPath) : null;
+    const existing = before ? await readTarget(shown, realPath, target.kind) : null;
     let current: string | null = null;
     if (existing) {
       try {
