@@ -409,7 +409,9 @@ export function createFileExporter(options: FileExporterOptions = {}): Exporter 
       if (e instanceof LockTimeoutError) {
         throw exportError(
           shown,
-          `another TokenTray process${e.holderPid === null ? '' : ` (pid ${e.holderPid})`} is still updating it; try again, or delete ${lockPathFor(realPath)} if no other TokenTray is running`,
+          e.holderHost === null
+            ? `another TokenTray process${e.holderPid === null ? '' : ` (pid ${e.holderPid})`} is still updating it; try again, or delete ${lockPathFor(realPath)} if no other TokenTray is running`
+            : `TokenTray on another machine (${e.holderHost}${e.holderPid === null ? '' : `, pid ${e.holderPid}`}) is still updating it, or stopped there mid-write (its lock counts as abandoned after 30 seconds); try again, or delete ${lockPathFor(realPath)} if no TokenTray is running on ${e.holderHost}`,
         );
       }
       throw exportError(shown, describeFsError(e, realPath));

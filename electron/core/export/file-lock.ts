@@ -42,12 +42,17 @@ export class LockTimeoutError extends Error {
   constructor(
     readonly lockPath: string,
     readonly holderPid: number | null,
+    /** The holder's host when it is another machine (a shared folder), as a plain host name. */
+    readonly holderHost: string | null = null,
   ) {
     super(
-      `lock ${lockPath} is held by ${holderPid === null ? 'another process' : `pid ${holderPid}`}`,
+      `lock ${lockPath} is held by ${holderPid === null ? 'another process' : `pid ${holderPid}`}${holderHost === null ? '' : ` on ${holderHost}`}`,
     );
   }
 }
+
+/** A host name fit to show (the lock file's content is not trusted): bounded, one plain word. */
+const PLAIN_HOST = /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/;
 
 /** The lock path holds something that is not a lock file (a folder, a FIFO, a link …). */
 export class LockPathError extends Error {
@@ -244,7 +249,11 @@ async function acquireLoop(
         continue;
       }
     }
-    if (Date.now() >= deadline) throw new LockTimeoutError(lockPath, content.pid);
+    if (Date.now() >= deadline) {
+      const elsewhere =
+        content.host !== null && content.host !== hostname() && PLAIN_HOST.test(content.host);
+      throw new LockTimeoutError(lockPath, content.pid, elsewhere ? content.host : null);
+    }
     await sleep(delay);
     delay = Math.min(delay * 2, 50);
   }
