@@ -130,10 +130,15 @@ function transformFor(target: ExportTarget, payload: ExportPayload, logger: Logg
       );
     }
     return (current) => {
-      const verdict =
+      let verdict =
         current === null
           ? { write: true as const }
           : judgeRecord(readEnvValue(current, issuedKey), payload.issuedAt);
+      // A record of a later token where the file holds no token at all (the line was emptied or
+      // removed) protects nothing: keeping it would leave the bot without a token, reported done.
+      if (!verdict.write && !readEnvValue(current ?? '', target.tokenKey)) {
+        verdict = { write: true, distrusted: `belongs to no token (${target.tokenKey} is empty)` };
+      }
       if (!verdict.write) {
         return {
           text: current ?? '',

@@ -198,7 +198,11 @@ export function mergeJsonExportInOrder(
   const distrusted: string[] = [];
   const mayWrite = (existing: JsonObject, name: 'account' | 'broker') => {
     if (entry.issuedAt === undefined) return true;
-    const verdict = judgeRecord(existing.issued_at, new Date(entry.issuedAt), now);
+    let verdict = judgeRecord(existing.issued_at, new Date(entry.issuedAt), now);
+    // A later record beside no token (emptied by hand) protects nothing: the bot would have none.
+    if (!verdict.write && (typeof existing.access_token !== 'string' || !existing.access_token)) {
+      verdict = { write: true, distrusted: 'belongs to no token (access_token is empty)' };
+    }
     if (!verdict.write) keptNewer.push(name);
     else if (verdict.distrusted) distrusted.push(`${name} issued_at ${verdict.distrusted}`);
     return verdict.write;
