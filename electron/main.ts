@@ -222,6 +222,7 @@ async function startApp(): Promise<void> {
     logger,
   });
 
+  let localApi: LocalApi | undefined;
   const tokenTrayApp = createTokenTrayApp({
     clock: systemClock,
     settings,
@@ -230,6 +231,9 @@ async function startApp(): Promise<void> {
     exporter: remote.exporter,
     activity,
     remote: remote.commands,
+    // Late-bound: the local API starts after the app (below); Settings → Local API waits for it.
+    localApi: () => (localApi ? (input: unknown) => localApi!.configure(input) : null),
+    desktopNotices: () => desktopNotices,
     logger,
     navigator,
     notifications,
@@ -239,7 +243,6 @@ async function startApp(): Promise<void> {
   });
   const appHandle: TokenTrayAppHandle = tokenTrayApp;
   remote.attach(tokenTrayApp.service);
-  let localApi: LocalApi | undefined;
 
   registerIpcHandlers({
     handlers: {

@@ -27,6 +27,12 @@ const AccountDialog = lazy(() =>
 const SettingsView = lazy(() =>
   import('./components/settings-view').then((m) => ({ default: m.SettingsView })),
 );
+const LocalApiSettings = lazy(() =>
+  import('./components/local-api-settings').then((m) => ({ default: m.LocalApiSettings })),
+);
+const DesktopNotices = lazy(() =>
+  import('./components/local-api-settings').then((m) => ({ default: m.DesktopNotices })),
+);
 const AlertChannelsSettings = lazy(() =>
   import('./components/alert-channels-settings').then((m) => ({
     default: m.AlertChannelsSettings,
@@ -420,6 +426,12 @@ function Dashboard({
           ) : null}
         </div>
 
+        {api.getDesktopNotices ? (
+          <Suspense fallback={null}>
+            <DesktopNotices api={api} />
+          </Suspense>
+        ) : null}
+
         {snapshot.state === 'loading' ? (
           <p className="muted" role="status">
             Loading your accounts…
@@ -477,6 +489,7 @@ function Dashboard({
                 onSave={savePreferences}
               />
             ) : null}
+            {api.configureLocalApi ? <LocalApiSettings api={api} /> : null}
           </Suspense>
         ) : preferences.state === 'failed' ? (
           <p className="form-error" role="alert">

@@ -30,6 +30,8 @@ export const API_NAMES: Readonly<Record<IpcChannel, Exclude<keyof TokenTrayApi, 
   'alerts:status': 'getAlertChannels',
   'alerts:set-secret': 'setAlertSecret',
   'alerts:send-test': 'sendTestAlert',
+  'local-api:configure': 'configureLocalApi',
+  'desktop:notices': 'getDesktopNotices',
 };
 
 /** Every channel, in the contract's order. */

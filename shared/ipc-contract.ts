@@ -68,6 +68,36 @@ export const loginAllResultSchema = z.discriminatedUnion('ok', [
 ]);
 export type LoginAllResult = z.infer<typeof loginAllResultSchema>;
 
+/** Settings → Local API: what may change (all optional: `{}` just reads the state). */
+export const localApiRequestSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    port: z
+      .number()
+      .int()
+      .min(1024, 'use a port from 1024 to 65535')
+      .max(65535, 'use a port from 1024 to 65535')
+      .optional(),
+    new_key: z.enum(['status', 'token']).optional(),
+  })
+  .strict();
+
+export const localApiStateSchema = z.object({
+  enabled: z.boolean(),
+  port: z.number().int(),
+  listening: z.array(z.string()),
+  keys: z.array(z.enum(['status', 'token'])),
+  /** Only in the answer that made it: shown once. */
+  new_key: z.string().optional(),
+});
+export type LocalApiStateView = z.infer<typeof localApiStateSchema>;
+
+export const localApiResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), state: localApiStateSchema }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+export type LocalApiResult = z.infer<typeof localApiResultSchema>;
+
 export const ipcContract = {
   'snapshot:get': { request: empty, result: snapshotSchema },
   'account:login': { request: idRequest, result: commandResultSchema },
@@ -145,6 +175,19 @@ export const ipcContract = {
     request: z.object({ channel: alertChannelIdSchema }).strict(),
     result: alertChannelStatusSchema,
   },
+  /**
+   * Settings → Local API (issue 15): turn the loopback API on/off, change its port, or make a new key
+   * of a scope. The new key is in this answer once and never again (it lives in the keychain).
+   */
+  'local-api:configure': {
+    request: localApiRequestSchema,
+    result: localApiResultSchema,
+  },
+  /** What this desktop cannot do (no tray icon, no notifications, …), for the dashboard's banner. */
+  'desktop:notices': {
+    request: empty,
+    result: z.object({ notices: z.array(z.string().max(1000)).max(10) }),
+  },
 } as const;
 
 export type IpcChannel = keyof typeof ipcContract;
@@ -190,6 +233,10 @@ export interface TokenTrayApi {
   getAlertChannels?(): Promise<IpcResult<'alerts:status'>>;
   setAlertSecret?(req: IpcRequest<'alerts:set-secret'>): Promise<CommandResult>;
   sendTestAlert?(req: IpcRequest<'alerts:send-test'>): Promise<IpcResult<'alerts:send-test'>>;
+  /** Settings → Local API (issue 15); optional as above. */
+  configureLocalApi?(req: IpcRequest<'local-api:configure'>): Promise<LocalApiResult>;
+  /** Desktop limits for the dashboard banner (issue 12); optional as above. */
+  getDesktopNotices?(): Promise<IpcResult<'desktop:notices'>>;
   /** Subscribes to snapshots pushed by main; returns the unsubscribe function. */
   onSnapshot(listener: (snapshot: IpcResult<'snapshot:get'>) => void): () => void;
 }

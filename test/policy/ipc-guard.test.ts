@@ -137,6 +137,7 @@ describe('parseIpcRequest', () => {
         'alerts:set-secret',
         'remote:set-secret',
         'account:retry-delivery',
+        'local-api:configure',
       ].sort(),
     );
   });

@@ -39,6 +39,8 @@ export interface LocalApi {
   http(): ApiServer | null;
   /** Regenerates the key of a scope; returns it once (Settings shows it with a copy button). */
   regenerateKey(scope: 'status' | 'token'): Promise<string>;
+  /** On/off, port, new key: what `tokentray api` and Settings → Local API both call. */
+  configure(input: unknown): Promise<LocalApiState>;
   close(): Promise<void>;
 }
 
@@ -138,6 +140,7 @@ export async function startLocalApi(deps: LocalApiDeps): Promise<LocalApi> {
     socket,
     http: () => http,
     regenerateKey,
+    configure,
     async close() {
       unsubscribe();
       await applying;

@@ -12,7 +12,11 @@
  * one authorisation, one set of words. IPC names accounts by exact id.
  */
 import { ZodError } from 'zod';
-import { ipcContract, type CommandResult } from '../../../shared/ipc-contract';
+import {
+  ipcContract,
+  type CommandResult,
+  type LocalApiStateView,
+} from '../../../shared/ipc-contract';
 import type { Preferences } from '../../../shared/domain';
 import type { IpcHandlers, ShellPort } from './app-ports';
 import { isTokenTrayError, toTokenTrayError, TokenTrayError } from '../errors';
@@ -23,6 +27,7 @@ import type { Logger } from '../ports';
 import type { TokenService } from '../lifecycle/token-service';
 import type { AlertChannels } from '../alerts/channels';
 import type { RemoteCommands } from '../export/remote-commands';
+import type { LocalApiState } from '../api/socket-protocol';
 
 export interface IpcContext {
   readonly service: TokenService;
@@ -43,7 +48,14 @@ export interface IpcContext {
   readonly alerts?: AlertChannels;
   /** Remote targets' commands (issue 10); absent where the app was built without them. */
   readonly remote?: RemoteCommands;
+  /** Settings → Local API (issue 15): main starts the API after the app; null until then. */
+  readonly localApi?: () => LocalApiConfigurer | null;
+  /** What this desktop cannot do (issue 12), for the dashboard banner; main fills it. */
+  readonly desktopNotices?: () => readonly string[];
 }
+
+/** The part of the running local API the dashboard may use (core/api/local-api.ts configure). */
+export type LocalApiConfigurer = (input: unknown) => Promise<LocalApiState>;
 
 /** What to tell the user about `e`: our own words, or a generic line for anything unexpected. */
 export function userMessage(e: unknown, logger: Logger, context: string): string {
@@ -225,6 +237,36 @@ export function createIpcHandlers(ctx: IpcContext): IpcHandlers {
       const { channel } = ipcContract['alerts:send-test'].request.parse(req);
       await ctx.ready();
       return alertChannels().sendTest(channel);
+    },
+
+    'local-api:configure': async (req) => {
+      try {
+        const input = ipcContract['local-api:configure'].request.parse(req);
+        await ctx.ready();
+        const configure = ctx.localApi?.() ?? null;
+        if (!configure) {
+          throw new TokenTrayError(
+            'config',
+            'The local API is not running in this window yet: try again in a moment, or use `tokentray api`.',
+          );
+        }
+        const state = await configure(input);
+        const view: LocalApiStateView = {
+          enabled: state.enabled,
+          port: state.port,
+          listening: [...state.listening],
+          keys: [...state.keys],
+          ...(state.new_key ? { new_key: state.new_key } : {}),
+        };
+        return { ok: true, state: view };
+      } catch (e) {
+        return { ok: false, error: userMessage(e, logger, 'local-api:configure') };
+      }
+    },
+
+    'desktop:notices': (req) => {
+      ipcContract['desktop:notices'].request.parse(req);
+      return Promise.resolve({ notices: [...(ctx.desktopNotices?.() ?? [])].slice(0, 10) });
     },
   };
 }

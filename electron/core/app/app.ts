@@ -9,7 +9,7 @@
  */
 import type { Preferences, Snapshot } from '../../../shared/domain';
 import { isUsable } from '../../../shared/status';
-import { createIpcHandlers } from './app-ipc';
+import { createIpcHandlers, type LocalApiConfigurer } from './app-ipc';
 import type { RemoteCommands } from '../export/remote-commands';
 import { createCommands, type Commands } from '../commands/commands';
 import type {
@@ -48,6 +48,10 @@ export interface TokenTrayAppDeps extends TokenServiceDeps {
   readonly alertEndpoints?: Pick<AlertChannelsDeps, 'telegram' | 'webhook'>;
   /** Remote targets' commands (issue 10: Test connection, secrets, Retry delivery). */
   readonly remote?: RemoteCommands;
+  /** Settings → Local API: the running API's configure (main starts it after the app). */
+  readonly localApi?: () => LocalApiConfigurer | null;
+  /** What this desktop cannot do (issue 12), for the dashboard banner. */
+  readonly desktopNotices?: () => readonly string[];
 }
 
 /** The handle, plus what tests and the bench look at. */
@@ -405,6 +409,7 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
   function stop(): void {
     stopped = true;
     running = false;
+    loginQueue.dropPending(); // quitting closes the open login window; open no further ones
     scheduler.stop();
     alerts.stop();
     if (ticker !== undefined) clock.cancelTimer(ticker);
@@ -425,7 +430,6 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
         return userCommand(copyToken(action.accountId), 'copy token');
       case 'open-dashboard':
         return deps.shell.openDashboard();
-    loginQueue.dropPending(); // quitting closes the open login window; open no further ones
       case 'login-all':
         loginAll();
         return;
@@ -463,6 +467,8 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
     cancelLogin,
     alerts,
     ...(deps.remote ? { remote: deps.remote } : {}),
+    ...(deps.localApi ? { localApi: deps.localApi } : {}),
+    ...(deps.desktopNotices ? { desktopNotices: deps.desktopNotices } : {}),
   });
 
   return {

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import {
   commandResultSchema,
   loginAllResultSchema,
+  localApiResultSchema,
   ipcContract,
   type IpcChannel,
   type IpcRequest,
@@ -87,8 +88,12 @@ export function parseIpcRequest<C extends IpcChannel>(
 /** Whether a channel answers with a CommandResult ({ ok, error }), so refusals can be answers. */
 export function answersWithCommandResult(channel: IpcChannel): boolean {
   const result = ipcContract[channel].result as z.ZodType;
-  // "Log in all" answers { ok: true, queued } or the same { ok: false, error } as a command.
-  return result === commandResultSchema || result === loginAllResultSchema;
+  // "Log in all" and Local API answer { ok: true, … } or the same { ok: false, error } as a command.
+  return (
+    result === commandResultSchema ||
+    result === loginAllResultSchema ||
+    result === localApiResultSchema
+  );
 }
 
 /**
