@@ -4,7 +4,7 @@
  * login-navigation-policy.ts as the Electron login window) → the user clicks "Log in" → the redirect
  * is caught before it loads → code exchange over HTTP → keychain (real keytar on a private
  * gnome-keyring under scripts/with-keyring.sh, in memory otherwise) → settings file → the bot's
- * .env, atomically, mode 0600.
+ * .env, atomically, world bits removed (group kept).
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -116,10 +116,10 @@ async function failure(promise: Promise<unknown>): Promise<TokenTrayError> {
 
 describe('login in a real browser', () => {
   it.each(BROKER_IDS)(
-    '%s: click "Log in" → token in the keychain and at the end of the .env, with its expiry, mode 0600',
+    '%s: click "Log in" → token in the keychain and at the end of the .env, with its expiry and issue instant, world bits removed',
     async (broker) => {
       const t = await setUp(click(LOGIN_BUTTON_ID));
-      // The bot's own file, readable by others: TokenTray keeps its lines and tightens the mode.
+      // The bot's own file, readable by others: TokenTray keeps its lines and removes the world bits.
       writeFileSync(t.envPath, '# my bot\nLOG_LEVEL=debug\n', { mode: 0o644 });
       const id = await t.addAccount(broker);
 
@@ -135,12 +135,16 @@ describe('login in a real browser', () => {
       const key = BROKERS[broker].defaultEnvKey;
       const lines = text.trimEnd().split('\n');
       expect(lines.slice(0, 2)).toEqual(['# my bot', 'LOG_LEVEL=debug']);
-      expect(lines.at(-2)).toMatch(new RegExp(`^${key}=`));
-      expect(lines.at(-1)).toMatch(new RegExp(`^${expiresAtKeyFor(key)}=`));
+      // Appended at the end: the token, its expiry, and its issue instant (the newest token wins).
+      expect(lines.at(-3)).toMatch(new RegExp(`^${key}=`));
+      expect(lines.at(-2)).toMatch(new RegExp(`^${expiresAtKeyFor(key)}=`));
+      expect(lines.at(-1)).toMatch(new RegExp(`^${key}_ISSUED_AT=`));
       const env = parseDotenv(text);
       expect(env[key]).toBe(token);
       expect(env[expiresAtKeyFor(key)]).toBe(view?.expiresAt);
-      expect(statSync(t.envPath).mode & 0o777).toBe(0o600);
+      expect(env[`${key}_ISSUED_AT`]).toBe(view?.issuedAt);
+      // The bot's 0644 file keeps its group bits and loses the world bits (issue 9 item 4).
+      expect(statSync(t.envPath).mode & 0o777).toBe(0o640);
 
       // The redirect was caught before it loaded: nothing ever requested the redirect URI.
       expect(t.navigator.escaped).toEqual([]);
