@@ -121,12 +121,24 @@ export function createKeytarSecretStore(options: KeytarSecretStoreOptions = {}):
     }
   }
 
+  /**
+   * One probe at a time: two concurrent probes write and delete the same PROBE_ACCOUNT item, and one
+   * deleting it under the other made the keyring answer "No such interface …Secret.Item", misread as
+   * "the keyring is locked" (two accounts' remote deliveries reading absent secrets at once: the
+   * trading-week simulation with SSH targets, test/core/trading-week.test.ts).
+   */
+  let probing: Promise<unknown> = Promise.resolve();
+
   /** Throws the real reason when the keyring cannot be written (locked, missing collection …). */
   async function probe(subject: { accountId: string; kind: SecretKind } | null): Promise<void> {
-    await call('check', subject, async (k) => {
-      await k.setPassword(service, PROBE_ACCOUNT, 'probe');
-      await k.deletePassword(service, PROBE_ACCOUNT);
-    });
+    const run = probing.then(() =>
+      call('check', subject, async (k) => {
+        await k.setPassword(service, PROBE_ACCOUNT, 'probe');
+        await k.deletePassword(service, PROBE_ACCOUNT);
+      }),
+    );
+    probing = run.catch(() => undefined);
+    await run;
   }
 
   return {
