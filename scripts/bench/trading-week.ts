@@ -17,7 +17,14 @@
  *    median. Secrets in memory: the keychain write comes after the export (token-service accept()),
  *    so it is outside the measured span either way.
  *
- * test/core/trading-week.test.ts runs the same week with the real keychain and checks the goals.
+ * 3. Issue 10: the week of item 1 (2 accounts per broker) with every account also delivering to a
+ *    real loopback sshd (SSH/SFTP `.env`) and redis-server (trading-week-remote.ts). A bot on that
+ *    "second host" reads every account's remote .env over SFTP (dotenv) and a Redis bot reads GET,
+ *    PTTL and HGETALL at EVERY simulated market minute (09:15–15:29, all accounts, no sampling).
+ *    Per day: stale minutes per bot and broker (goal 0), and the number of reads.
+ *
+ * test/core/trading-week.test.ts runs the same week (with the remote bots) with the real keychain and
+ * checks the goals.
  */
 import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
@@ -37,6 +44,7 @@ import { LOGIN_ALL_NOTIFICATION_ID } from '../../electron/core/alerts/notifier';
 import { startAppHarness, type AppHarness } from '../../test/helpers/app-harness';
 import type { SimApp } from '../../test/simulator/index';
 import { createMemorySecretStore } from '../../test/helpers/memory-secret-store';
+import { startRemoteHosts, type RemoteHosts } from './trading-week-remote';
 
 const M = 60_000;
 const ist = (iso: string) => DateTime.fromISO(iso, { zone: IST_ZONE }).toJSDate();
@@ -60,6 +68,12 @@ export interface DayFigures {
   notifications: number;
   /** "08:30 Upstox · main: log in for today", for the table's notes. */
   readonly shown: string[];
+  /**
+   * With remote bots (issue 10): market minutes in which the bot on the second host (SSH/SFTP .env)
+   * or the Redis bot read no working token, summed over accounts, and how many reads each made.
+   */
+  readonly remoteStale?: { ssh: Record<BrokerId, number>; redis: Record<BrokerId, number> };
+  remoteReads?: number;
 }
 
 const zeroes = (): Record<BrokerId, number> => ({
@@ -105,13 +119,23 @@ function accountId(broker: BrokerId, i: number): string {
 }
 
 export async function simulateTradingWeek(
-  options: { secrets?: SecretStore; perBroker?: number } = {},
+  options: {
+    secrets?: SecretStore;
+    perBroker?: number;
+    /** Every account also delivers to these hosts, where two bots read it each market minute. */
+    remote?: RemoteHosts;
+  } = {},
 ): Promise<WeekFigures> {
   const perBroker = options.perBroker ?? 2;
+  const secrets = options.secrets ?? createMemorySecretStore();
+  const { remote } = options;
   const h = await startAppHarness({
     start: WEEK_START,
-    secrets: options.secrets ?? createMemorySecretStore(),
+    secrets,
     preferences: { holidays: [...NSE_HOLIDAYS_2026, HOLIDAY] },
+    ...(remote
+      ? { wrapExporter: (exporter, context) => remote.wrapExporter(exporter, context, secrets) }
+      : {}),
   });
   const ids = accountIds(perBroker);
   try {
@@ -122,7 +146,9 @@ export async function simulateTradingWeek(
           id,
           app: simApp(h, broker, i),
           ...(broker === 'fyers' ? { autoRefresh: true, pin: '1234' } : {}),
+          ...(remote ? { remoteTargets: remote.targets(id, broker) } : {}),
         });
+        if (remote) await remote.storeSecrets(secrets, id);
         await h.login(id);
       }
     }
@@ -140,6 +166,7 @@ export async function simulateTradingWeek(
           clicks: 0,
           notifications: 0,
           shown: [],
+          ...(remote ? { remoteStale: { ssh: zeroes(), redis: zeroes() }, remoteReads: 0 } : {}),
         };
         days.set(date, figures);
       }
@@ -157,6 +184,7 @@ export async function simulateTradingWeek(
       await h.advance(M);
       await userClicks(h, day);
       sampleMarketMinute(h, day, ids);
+      if (remote) await sampleRemoteMinute(h, remote, day, ids);
     }
     for (const r of h.navigator.requests.slice(loginsBefore)) {
       // The navigator records the request when the window opens; the clock is the app's.
@@ -213,6 +241,55 @@ function sampleMarketMinute(h: AppHarness, day: (at: Date) => DayFigures, ids: s
       figures.minutesWithoutToken[broker] += 1;
     }
   }
+}
+
+/**
+ * In market hours, do the bots on the second host hold a working token this minute? Each reads
+ * every account: the SSH bot its remote .env over SFTP, the Redis bot GET + PTTL + HGETALL.
+ */
+async function sampleRemoteMinute(
+  h: AppHarness,
+  remote: RemoteHosts,
+  day: (at: Date) => DayFigures,
+  ids: string[],
+): Promise<void> {
+  const now = h.clock.now();
+  const figures = day(now);
+  if (!figures.trading || !figures.remoteStale) return;
+  if (now < istTimeOnDate(now, '09:15') || now >= istTimeOnDate(now, '15:30')) return;
+  const stale = figures.remoteStale;
+  await Promise.all(
+    ids.map(async (id) => {
+      const broker = id.split('-')[0] as BrokerId;
+      const works = (token: string | undefined) =>
+        token !== undefined && h.sim.tokenStatus(broker, token) === 'valid';
+      const [overSsh, inRedis] = await Promise.all([
+        remote.readSsh(id, broker),
+        remote.readRedis(id),
+      ]);
+      if (!works(overSsh.token)) stale.ssh[broker] += 1;
+      const redisFresh =
+        works(inRedis.token) &&
+        (inRedis.pttl ?? 0) > 0 &&
+        inRedis.expiresAt !== undefined &&
+        inRedis.expiresAt > now;
+      if (!redisFresh) stale.redis[broker] += 1;
+    }),
+  );
+  figures.remoteReads = (figures.remoteReads ?? 0) + 2 * ids.length;
+}
+
+/** The remote bots' table (only for a week simulated with `remote`). */
+export function formatRemote(days: readonly DayFigures[]): string[] {
+  const four = (r: Record<BrokerId, number>) => WEEK_BROKERS.map((b) => r[b]).join(' / ');
+  return [
+    'day          stale min, SSH bot U/K/F/A   stale min, Redis bot U/K/F/A   reads',
+    ...days.map((d) => {
+      const label = DateTime.fromISO(d.date, { zone: IST_ZONE }).toFormat('ccc d LLL');
+      const s = d.remoteStale;
+      return `${label.padEnd(12)} ${(s ? four(s.ssh) : '-').padEnd(29)} ${(s ? four(s.redis) : '-').padEnd(30)} ${d.remoteReads ?? 0}`;
+    }),
+  ];
 }
 
 /** Redirect caught → .env fsynced, per Upstox login (ms). */
@@ -274,6 +351,26 @@ export async function run(log: (line: string) => void): Promise<void> {
     const at = (d: Date) => DateTime.fromJSDate(d, { zone: IST_ZONE }).toFormat('ccc HH:mm');
     log(`FYERS silent refreshes: ${fyersRefreshes.map(at).join(', ')}`);
     log(`(simulated in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+
+  {
+    // Issue 10: the same week, every account also delivered to a real loopback sshd (the bots' VPS)
+    // and redis-server; a bot on that host reads each .env over SFTP and a Redis bot reads the key,
+    // at every simulated market minute (09:15–15:29, every account).
+    const perBroker = 2;
+    const started = performance.now();
+    const remote = await startRemoteHosts(WEEK_START);
+    try {
+      const { days } = await simulateTradingWeek({ perBroker, remote });
+      log(
+        `— ${perBroker} accounts per broker with remote bots (SSH/SFTP .env on a loopback sshd, Redis on a loopback redis-server); goal: 0 stale minutes`,
+      );
+      for (const line of formatWeek(days)) log(line);
+      for (const line of formatRemote(days)) log(line);
+      log(`(simulated in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    } finally {
+      await remote.stop();
+    }
   }
 
   const samples = await measureRedirectToFsync(50);

@@ -1,16 +1,22 @@
 /**
  * The trading-week bench (scripts/bench/trading-week.ts) as a test, with the real keychain: the goals
  * of issues 5 and 11, checked on a deterministic FakeClock week with several accounts per broker.
+ * Issue 10: every account also delivers over SSH/SFTP to a real loopback sshd and to a real
+ * redis-server (scripts/bench/trading-week-remote.ts), where a bot on that host reads each remote .env
+ * over SFTP and a Redis bot reads GET/PTTL/HGETALL at every simulated market minute: 0 stale minutes.
  * Only the simulated timeline is asserted; the wall-clock figures are the bench's to print.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeytarSecretStore } from '../../electron/core/secrets/keytar-secret-store';
 import {
   formatWeek,
   HOLIDAY,
+  formatRemote,
   simulateTradingWeek,
   WEEK_BROKERS,
+  WEEK_START,
 } from '../../scripts/bench/trading-week';
+import { startRemoteHosts, type RemoteHosts } from '../../scripts/bench/trading-week-remote';
 import type { BrokerId } from '../../shared/brokers';
 
 /** Upstox / Kite / FYERS figures of a day (the week's brokers). */
@@ -20,14 +26,26 @@ import { keyringAvailable, requireKeyringInCi, testService } from '../secrets/ke
 
 requireKeyringInCi();
 
+let remote: RemoteHosts | undefined;
+beforeAll(async () => {
+  if (keyringAvailable) remote = await startRemoteHosts(WEEK_START);
+}, 30_000);
+// sshd and redis-server are stopped by pid, also when the week failed.
+afterAll(async () => {
+  await remote?.stop();
+});
+
 describe.skipIf(!keyringAvailable)('a simulated trading week', () => {
-  it('two accounts per broker: bots in tokens all session, 1 notification and 1 click per trading day', async () => {
+  it('two accounts per broker: bots in tokens all session (local, over SSH, in Redis), 1 notification and 1 click per trading day', async () => {
     const perBroker = 2;
     const { days, fyersRefreshes } = await simulateTradingWeek({
       secrets: createKeytarSecretStore({ service: testService() }),
       perBroker,
+      ...(remote ? { remote } : {}),
     });
-    console.log(formatWeek(days).join('\n'));
+    console.log([...formatWeek(days), ...formatRemote(days)].join('\n'));
+    // Each remote delivery succeeded the first time (a failure shows as a notification too).
+    expect(remote?.failures ?? []).toEqual([]);
     expect(days.map((d) => d.date)).toEqual([
       '2026-12-07',
       '2026-12-08',
@@ -42,6 +60,13 @@ describe.skipIf(!keyringAvailable)('a simulated trading week', () => {
         fyers: 0,
         angelone: 0,
       });
+      // The bot on the second host (SSH/SFTP .env) and the Redis bot: every account, every market
+      // minute of a trading day (375 minutes × 8 accounts × 2 bots), none on the holiday.
+      expect(d.remoteStale, d.date).toEqual({
+        ssh: { upstox: 0, kite: 0, fyers: 0, angelone: 0 },
+        redis: { upstox: 0, kite: 0, fyers: 0, angelone: 0 },
+      });
+      expect(d.remoteReads, d.date).toBe(d.trading ? 375 * 4 * perBroker * 2 : 0);
       expect(d.logins.fyers, d.date).toBe(0); // FYERS renews itself: never a login page
       if (d.date === HOLIDAY) {
         expect(d.trading).toBe(false);

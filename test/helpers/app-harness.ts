@@ -29,6 +29,7 @@ import type { Clock, Exporter, SecretStore } from '../../electron/core/ports';
 import { createJsonFileBackend } from '../../electron/core/settings/settings-backend';
 import { createSettingsStore } from '../../electron/core/settings/settings-store';
 import { BROKERS, expiresAtKeyFor, type BrokerId } from '../../shared/brokers';
+import type { RemoteExportTarget } from '../../shared/remote-targets';
 import { preferencesSchema, type Preferences, type Thresholds } from '../../shared/domain';
 import {
   startBrokerSimulator,
@@ -129,8 +130,11 @@ export interface AppHarnessOptions {
   readonly decision?: () => 'login' | 'cancel';
   /** Called when the navigator catches the redirect (the bench's stopwatch). */
   readonly onRedirect?: (url: string) => void;
-  /** Wraps the real exporter (the bench times it). */
-  readonly wrapExporter?: (exporter: Exporter) => Exporter;
+  /** Wraps the real exporter (the bench times it; the trading week adds remote delivery). */
+  readonly wrapExporter?: (
+    exporter: Exporter,
+    context: { readonly clock: Clock; readonly logger: RecordingLogger },
+  ) => Exporter;
   /** Wraps the HTTP login navigator (a test that holds a login window open, then cancels it). */
   readonly wrapNavigator?: (navigator: HttpLoginNavigator) => LoginNavigator;
   /** Alert channels' endpoints (the fake Bot API, a test CA). */
@@ -146,6 +150,8 @@ export interface AccountOptions {
   readonly id?: string;
   /** …and their own registered simulator app (default the broker's first). */
   readonly app?: SimApp;
+  /** Bots on other machines (issue 10): SSH/SFTP, Redis, webhook targets. */
+  readonly remoteTargets?: readonly RemoteExportTarget[];
 }
 
 export interface AppHarness {
@@ -213,7 +219,7 @@ export async function startAppHarness(options: AppHarnessOptions): Promise<AppHa
         timeoutMs: 5_000,
         logger,
       }),
-      exporter: options.wrapExporter ? options.wrapExporter(exporter) : exporter,
+      exporter: options.wrapExporter ? options.wrapExporter(exporter, { clock, logger }) : exporter,
       logger,
       navigator: options.wrapNavigator ? options.wrapNavigator(navigator) : navigator,
       notifications,
@@ -281,6 +287,7 @@ export async function startAppHarness(options: AppHarnessOptions): Promise<AppHa
               extra: {},
             },
           ],
+          ...(account.remoteTargets ? { remoteTargets: [...account.remoteTargets] } : {}),
           autoRefresh: account.autoRefresh ?? false,
           storePin: account.pin !== undefined,
           ...(account.thresholds ? { thresholds: account.thresholds } : {}),
