@@ -73,4 +73,38 @@ describe.skipIf(!keyringAvailable)('alert channels in the app', () => {
       await secrets.deleteAll(ALERTS_SECRET_ACCOUNT).catch(() => undefined);
     }
   });
+
+  it('a login that fails in a "Log in all" round reaches the failure channel', async () => {
+    const secrets = createKeytarSecretStore({ service: testService() });
+    await secrets.set(ALERTS_SECRET_ACCOUNT, 'telegram-bot-token', BOT_TOKEN);
+    try {
+      const h = await startTestApp({
+        start: ist('2026-12-01T08:35'), // Tuesday, after the cutoffs
+        secrets,
+        preferences: {
+          alerts: {
+            morningSummary: '08:45',
+            telegram: { enabled: true, chatId: CHAT, kinds: ['failure'] },
+          },
+        },
+        alertEndpoints: { telegram: { baseUrl: tg.baseUrl, timeoutMs: 2000 } },
+      });
+      await h.addAccount('upstox');
+      const before = tg.messages.length;
+      // The broker fails the exchange (and keeps failing through the retries).
+      h.sim.inject({
+        path: '/v2/login/authorization/token',
+        fault: { kind: 'status', status: 503 },
+        times: 20,
+      });
+      const r = await h.app.ipc['accounts:login-all']({});
+      expect(r).toMatchObject({ ok: true, queued: ['upstox-main'] });
+      await h.app.whenIdle();
+      await until(() => tg.messages.length > before, 'the failure alert');
+      expect(tg.messages.at(-1)?.shown).toMatch(/login failed/);
+      expect(h.logger.entries.map((e) => JSON.stringify(e)).join('\n')).not.toContain(BOT_TOKEN);
+    } finally {
+      await secrets.deleteAll(ALERTS_SECRET_ACCOUNT).catch(() => undefined);
+    }
+  });
 });

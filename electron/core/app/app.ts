@@ -137,7 +137,15 @@ export function createTokenTrayApp(deps: TokenTrayAppDeps): TokenTrayApp {
 
   /** One click for every account a login helps now: their windows open one after another. */
   const loginQueue = new LoginQueueRunner({
-    login: (accountId) => service.login(accountId, deps.navigator),
+    // A login in a "Log in all" round may fail while the user has stepped away: the alert channels
+    // that subscribe to failures hear of it (a cancelled window is not a failure).
+    login: (accountId) =>
+      service.login(accountId, deps.navigator).catch((e: unknown) => {
+        const err = toTokenTrayError(e, 'login-failed');
+        if (err.kind !== 'cancelled' && err.kind !== 'busy')
+          alerts.loginFailed(accountId, err.message);
+        throw e;
+      }),
     stillNeeded: (accountId) =>
       accountsToLogIn(service.snapshot(), clock.now(), service.getPreferences().holidays).some(
         (v) => v.id === accountId,
