@@ -15,8 +15,8 @@ requireKeyringInCi();
 const BOT_TOKEN = '123456789:FAKE-app-alerts-token_abcdefghijk';
 const CHAT = '5150';
 
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
+async function until(cond: () => boolean, what: string, tries = 500): Promise<void> {
+  for (let i = 0; i < tries; i++) {
     if (cond()) return;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -87,7 +87,8 @@ describe.skipIf(!keyringAvailable)('alert channels in the app', () => {
             telegram: { enabled: true, chatId: CHAT, kinds: ['failure'] },
           },
         },
-        alertEndpoints: { telegram: { baseUrl: tg.baseUrl, timeoutMs: 2000 } },
+        // A generous deadline: a timed-out send would wait for a retry on the fake clock.
+        alertEndpoints: { telegram: { baseUrl: tg.baseUrl, timeoutMs: 15_000 } },
       });
       await h.addAccount('upstox');
       const before = tg.messages.length;
@@ -100,11 +101,12 @@ describe.skipIf(!keyringAvailable)('alert channels in the app', () => {
       const r = await h.app.ipc['accounts:login-all']({});
       expect(r).toMatchObject({ ok: true, queued: ['upstox-main'] });
       await h.app.whenIdle();
-      await until(() => tg.messages.length > before, 'the failure alert');
+      // Real HTTP to the fake Bot API on a loaded 2-core CI box: allow up to 30 s.
+      await until(() => tg.messages.length > before, 'the failure alert', 3000);
       expect(tg.messages.at(-1)?.shown).toMatch(/login failed/);
       expect(h.logger.entries.map((e) => JSON.stringify(e)).join('\n')).not.toContain(BOT_TOKEN);
     } finally {
       await secrets.deleteAll(ALERTS_SECRET_ACCOUNT).catch(() => undefined);
     }
-  });
+  }, 60_000);
 });
