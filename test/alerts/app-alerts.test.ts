@@ -45,7 +45,7 @@ describe.skipIf(!keyringAvailable)('alert channels in the app', () => {
             telegram: { enabled: true, chatId: CHAT, kinds: ['morning-summary', 'failure'] },
           },
         },
-        alertEndpoints: { telegram: { baseUrl: tg.baseUrl, timeoutMs: 2000 } },
+        alertEndpoints: { telegram: { baseUrl: tg.baseUrl, timeoutMs: 15_000 } },
       });
       await h.addAccount('upstox');
       const before = tg.messages.length;
