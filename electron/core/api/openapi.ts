@@ -3,6 +3,8 @@
  * docs/openapi.json (test/api/openapi.test.ts checks the two are equal and that every route the
  * server answers is described here).
  */
+import { COMMAND_ERROR_CODES } from '../commands/command-error';
+
 const error = (description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
@@ -211,23 +213,8 @@ export const OPENAPI_DOCUMENT = {
             properties: {
               code: {
                 type: 'string',
-                enum: [
-                  'bad-request',
-                  'unauthorized',
-                  'forbidden',
-                  'not-found',
-                  'method-not-allowed',
-                  'conflict',
-                  'needs-login',
-                  'token-unusable',
-                  'busy',
-                  'payload-too-large',
-                  'too-many-requests',
-                  'not-running',
-                  'broker-error',
-                  'keychain',
-                  'internal',
-                ],
+                // The command layer's own list: the document cannot drift from the codes sent.
+                enum: [...COMMAND_ERROR_CODES],
               },
               message: { type: 'string', description: 'What went wrong and what to do.' },
             },
