@@ -57,3 +57,27 @@ describe('electron-store settings adapter', () => {
     expect(readFileSync(store.path, 'utf8')).toBe('{ "schemaVersion": 1, ');
   });
 });
+
+describe('a settings path electron-store must not open', () => {
+  it('a named pipe or a folder at config.json is refused from stat alone, with what to do', async () => {
+    const { settingsPathProblem } = await import('../../electron/core/settings/settings-backend');
+    const { execFileSync } = await import('node:child_process');
+    const { mkdirSync } = await import('node:fs');
+    const fifoDir = tempDir();
+    // A real FIFO: opening it would block; stat does not.
+    execFileSync('mkfifo', [join(fifoDir, 'config.json')]);
+    expect(settingsPathProblem(join(fifoDir, 'config.json'))).toMatch(
+      /not a regular file \(a named pipe\): remove it/,
+    );
+    expect(settingsPathProblem(join(tempDir(), 'config.json'))).toBeNull();
+
+    // The adapter asks before electron-store (conf) would read the path.
+    const folderDir = tempDir();
+    mkdirSync(join(folderDir, 'config.json'));
+    expect(() =>
+      createElectronSettingsStore({ secrets: noSecrets, logger: silentLogger, cwd: folderDir }),
+    ).toThrow(
+      /config\.json is not a regular file \(a folder\): remove it, then start TokenTray again/,
+    );
+  });
+});

@@ -4,7 +4,7 @@
  * file here, or with `conf` (electron-store's engine) in tests and electron-store in the app.
  */
 import { mkdir, open } from 'node:fs/promises';
-import { constants, existsSync } from 'node:fs';
+import { constants, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../export/atomic-write';
 import { errnoCode } from '../export/fs-errors';
@@ -92,6 +92,33 @@ async function readSettingsText(path: string): Promise<string | StoredSettings |
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * For readers that open the file by themselves and synchronously (electron-store/conf at start):
+ * what is wrong with the settings path, decided from stat alone — never opening it, so a FIFO cannot
+ * block and a device cannot stream. null when it is absent or a regular file of a sane size.
+ */
+export function settingsPathProblem(path: string): string | null {
+  let info;
+  try {
+    info = statSync(path); // follows a link: what a reader would open
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return null;
+    return `the settings file ${path} cannot be checked (${errnoCode(e) ?? 'unknown error'})`;
+  }
+  if (!info.isFile()) {
+    const what = info.isDirectory()
+      ? 'a folder'
+      : info.isFIFO()
+        ? 'a named pipe'
+        : 'a device or socket';
+    return `the settings file ${path} is not a regular file (${what}): remove it, then start TokenTray again`;
+  }
+  if (info.size > MAX_SETTINGS_BYTES) {
+    return `the settings file ${path} is ${Math.ceil(info.size / 1024 / 1024)} MB, far larger than any settings file: move it away, then start TokenTray again`;
+  }
+  return null;
 }
 
 /** A plain JSON file, written with the same atomic temp + fsync + rename as the exports. */
