@@ -6,34 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { TokenEventHub, type TokenEvent } from '../../electron/core/api/token-events';
 import type { AccountView, Snapshot } from '../../shared/domain';
-import { DEFAULT_ACCOUNT_THRESHOLDS } from '../../shared/domain';
+import { view as accountView } from '../alerts/views';
 
-function view(over: Partial<AccountView>): AccountView {
-  return {
-    id: 'kite-main',
-    broker: 'kite',
-    label: 'main',
-    status: 'none',
-    expiresAt: null,
-    issuedAt: null,
-    refreshExpiresAt: null,
-    lastRefreshAt: null,
-    lastValidatedAt: null,
-    tokenMasked: null,
-    userName: null,
-    busy: null,
-    lastError: null,
-    exportTargets: [],
-    lastExport: [],
-    autoRefresh: false,
-    canRefresh: false,
-    hasPin: false,
-    apiKey: 'k',
-    redirectUri: 'http://127.0.0.1/cb',
-    thresholds: DEFAULT_ACCOUNT_THRESHOLDS,
-    ...over,
-  };
-}
+/** The alert tests' account view (test/alerts/views.ts), as `kite-main` with this file's key and URI. */
+const view = (over: Partial<AccountView>): AccountView =>
+  accountView('kite', 'main', { apiKey: 'k', redirectUri: 'http://127.0.0.1/cb', ...over });
 const snap = (...accounts: AccountView[]): Snapshot => ({
   at: '2026-12-08T04:30:00.000Z',
   accounts,
