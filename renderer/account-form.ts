@@ -13,7 +13,7 @@ import {
   type AccountView,
   type ExportTarget,
 } from '../shared/domain';
-import { nextDailyCutoff } from '../shared/expiry';
+import { ruleExpiry } from '../shared/expiry';
 
 export interface TargetDraft {
   /** React key only. */
@@ -390,5 +390,5 @@ export function previewLines(t: TargetDraft, apiKey: string, expiresAt: Date): s
 
 /** When a token issued now would die: the example expiry in the preview. */
 export function exampleExpiry(broker: BrokerId, now: number): Date {
-  return nextDailyCutoff(new Date(now), BROKERS[broker].accessTokenCutoff);
+  return ruleExpiry(broker, new Date(now));
 }

@@ -3,7 +3,18 @@
  * renderer need. Facts and sources: ../shared/brokers.md (project docs).
  */
 
-export const BROKER_IDS = ['upstox', 'kite', 'fyers', 'angelone'] as const;
+export const BROKER_IDS = [
+  'upstox',
+  'kite',
+  'fyers',
+  'angelone',
+  'dhan',
+  'fivepaisa',
+  'shoonya',
+  'aliceblue',
+  'breeze',
+  'iifl',
+] as const;
 export type BrokerId = (typeof BROKER_IDS)[number];
 
 /** A wall-clock time of day in IST at which something dies every day. */
@@ -24,9 +35,9 @@ export interface BrokerInfo {
    * Access tokens die at the next occurrence of this IST time after issue (or earlier: see
    * accessTokenLifeHours, the broker's own expiry answer and the JWT `exp`; the earliest known instant
    * wins, shared/expiry.ts). Upstox 03:30, Kite/FYERS 06:00, Angel One 05:00, 5paisa 23:59, ICICI
-   * Breeze 00:00 (with a 24 h life).
+   * Breeze 00:00 (with a 24 h life). `null`: no daily cutoff, only a rolling life (Dhan 24 h).
    */
-  readonly accessTokenCutoff: DailyCutoff;
+  readonly accessTokenCutoff: DailyCutoff | null;
   /**
    * A rolling life from issue, where the broker documents one (Dhan 24 h, ICICI Breeze "24 hrs or
    * before midnight, whichever is earlier"). Absent: only the daily cutoff applies.
@@ -40,6 +51,11 @@ export interface BrokerInfo {
   /** How the token can be renewed without the login page, if at all. */
   readonly renewal:
     | { readonly kind: 'login-only' }
+    /**
+     * Renewed with the live access token itself, no login page and no PIN (Dhan `RenewToken`: another
+     * 24 h). Possible only while the token is alive and not revoked.
+     */
+    | { readonly kind: 'renew-token' }
     | {
         readonly kind: 'refresh-token';
         /** The refresh token's life from issue (FYERS: 15 days, brokers.md §4). */
@@ -63,6 +79,14 @@ export interface BrokerInfo {
    * host is then accepted, and http refused. Checked by redirectUriProblem() (domain.ts).
    */
   readonly redirectScheme?: 'https';
+  /**
+   * A third, non-secret value the broker needs besides key and secret, asked for by the account form
+   * and handed to the adapter as `AppCredentials.clientId` (Dhan client ID for the consent call,
+   * 5paisa's app User ID for GetAccessToken). Absent: not asked.
+   */
+  readonly clientIdLabel?: string;
+  /** Help under the client ID field: where the user finds the value. */
+  readonly clientIdHelp?: string;
 }
 
 export const BROKERS: Readonly<Record<BrokerId, BrokerInfo>> = {
@@ -133,6 +157,115 @@ export const BROKERS: Readonly<Record<BrokerId, BrokerInfo>> = {
     suggestedRedirectUri: 'https://tokentray.invalid/angelone/callback',
     redirectScheme: 'https',
   },
+  dhan: {
+    id: 'dhan',
+    label: 'Dhan',
+    apiKeyLabel: 'API key',
+    apiSecretLabel: 'API secret',
+    // "24 h from generation", no daily cutoff; the exact `expiryTime` comes back with the token
+    // (brokers-more.md §2.2 [Doc/Code]).
+    accessTokenCutoff: null,
+    accessTokenLifeHours: 24,
+    // GET /v2/RenewToken with the live token: another 24 h (§2.2 [SDK/Issue]).
+    renewal: { kind: 'renew-token' },
+    // Guess: the consent redirect carries only `tokenId`; the consentAppId TokenTray asked for is
+    // the correlation value instead of a `state`.
+    echoesState: false,
+    // Guess: the consent page is on auth.dhan.co; its sign-in steps may pass through login.dhan.co.
+    loginOrigins: ['https://auth.dhan.co', 'https://login.dhan.co'],
+    appRegistrationUrl: 'https://web.dhan.co',
+    defaultEnvKey: 'DHAN_ACCESS_TOKEN',
+    suggestedRedirectUri: 'http://127.0.0.1:5055/dhan/callback',
+    clientIdLabel: 'Dhan client ID',
+    clientIdHelp:
+      'Your Dhan client ID (web.dhan.co → My Profile). The consent call needs it before the login page opens.',
+  },
+  fivepaisa: {
+    id: 'fivepaisa',
+    label: '5paisa',
+    apiKeyLabel: 'User Key',
+    apiSecretLabel: 'Encryption Key',
+    // "AccessToken expires every day at 11:59 PM" (brokers-more.md §2.3 [Doc]).
+    accessTokenCutoff: { hour: 23, minute: 59 },
+    renewal: { kind: 'login-only' },
+    // The OAuth page takes `State` and returns `state` (§2.3 [Doc]).
+    echoesState: true,
+    // Guess: the vendor login page and the 5paisa sign-in it may hand over to.
+    loginOrigins: ['https://dev-openapi.5paisa.com', 'https://login.5paisa.com'],
+    appRegistrationUrl: 'https://xstream.5paisa.com',
+    defaultEnvKey: 'FIVEPAISA_ACCESS_TOKEN',
+    suggestedRedirectUri: 'http://127.0.0.1:5055/fivepaisa/callback',
+    clientIdLabel: 'User ID (of the API app)',
+    clientIdHelp:
+      "The app's User ID from 5paisa's API keys page (next to User Key and Encryption Key), not your client code.",
+  },
+  shoonya: {
+    id: 'shoonya',
+    label: 'Shoonya (Finvasia)',
+    apiKeyLabel: 'Client ID (OAuth app)',
+    apiSecretLabel: 'Secret key',
+    // Guess: not documented; OpenAlgo rolls Noren sessions over at ~03:00 IST (§2.4 [Code]). The
+    // `expires_in` the broker returns wins when earlier; the account form offers an override.
+    accessTokenCutoff: { hour: 3, minute: 0 },
+    cutoffIsGuess: true,
+    // A refresh_token comes back but no refresh endpoint is known (§2.4): log in daily.
+    renewal: { kind: 'login-only' },
+    // Guess: the OAuth redirect carries only `code` (§2.4 [Code]).
+    echoesState: false,
+    loginOrigins: ['https://api.shoonya.com', 'https://trade.shoonya.com'],
+    appRegistrationUrl: 'https://trade.shoonya.com',
+    defaultEnvKey: 'SHOONYA_ACCESS_TOKEN',
+    suggestedRedirectUri: 'http://127.0.0.1:5055/shoonya/callback',
+  },
+  aliceblue: {
+    id: 'aliceblue',
+    label: 'Alice Blue',
+    apiKeyLabel: 'App code',
+    apiSecretLabel: 'API secret',
+    // Guess: not documented; "AliceBlue expires it around 3am" (§2.5 [Code]).
+    accessTokenCutoff: { hour: 3, minute: 0 },
+    cutoffIsGuess: true,
+    renewal: { kind: 'login-only' },
+    // Guess: the callback carries `authCode` and `userId` only (§2.5 [Code]).
+    echoesState: false,
+    loginOrigins: ['https://ant.aliceblueonline.com', 'https://a3.aliceblueonline.com'],
+    appRegistrationUrl: 'https://ant.aliceblueonline.com',
+    defaultEnvKey: 'ALICEBLUE_ACCESS_TOKEN',
+    suggestedRedirectUri: 'http://127.0.0.1:5055/aliceblue/callback',
+  },
+  breeze: {
+    id: 'breeze',
+    label: 'ICICI Direct Breeze',
+    apiKeyLabel: 'App key',
+    apiSecretLabel: 'Secret key',
+    // "valid for 24 hrs or before midnight, whichever is earlier" (§2.7 [Doc]).
+    accessTokenCutoff: { hour: 0, minute: 0 },
+    accessTokenLifeHours: 24,
+    renewal: { kind: 'login-only' },
+    // Guess: the login URL takes only api_key (§2.7 [Doc]); nothing is echoed.
+    echoesState: false,
+    loginOrigins: ['https://api.icicidirect.com', 'https://secure.icicidirect.com'],
+    appRegistrationUrl: 'https://api.icicidirect.com/apiuser/home',
+    defaultEnvKey: 'BREEZE_SESSION_TOKEN',
+    suggestedRedirectUri: 'http://127.0.0.1:5055/breeze/callback',
+  },
+  iifl: {
+    id: 'iifl',
+    label: 'IIFL Capital',
+    apiKeyLabel: 'App key',
+    apiSecretLabel: 'App secret',
+    // Guess: no lifetime found (§2.8); 03:00 IST like OpenAlgo's session default, the earlier guess
+    // (a token thought dead early costs one early login, never a stale bot). Override per account.
+    accessTokenCutoff: { hour: 3, minute: 0 },
+    cutoffIsGuess: true,
+    renewal: { kind: 'login-only' },
+    // Guess: the callback carries `authCode` and `clientId` (§2.8 [Code]).
+    echoesState: false,
+    loginOrigins: ['https://markets.iiflcapital.com', 'https://api.iiflcapital.com'],
+    appRegistrationUrl: 'https://markets.iiflcapital.com',
+    defaultEnvKey: 'IIFL_ACCESS_TOKEN',
+    suggestedRedirectUri: 'http://127.0.0.1:5055/iifl/callback',
+  },
 };
 
 /**
@@ -149,6 +282,36 @@ export const SETUP_WARNINGS: Readonly<Record<BrokerId, readonly string[]>> = {
     'The API secret is not used by this login; any value may be kept in TokenTray.',
     'Orders from 1 Apr 2026 need your registered static IP; the token itself works from anywhere.',
   ],
+  dhan: [
+    'Create the API key and secret on web.dhan.co → My Profile → Access DhanHQ APIs (the key lasts 12 months), with this redirect URL.',
+    'Enter your Dhan client ID too: TokenTray asks Dhan for a consent with it before the login page opens.',
+    'Tokens last 24 hours from login; with "Renew automatically" on, TokenTray renews them (RenewToken) before they run out, without a login.',
+    'Orders need the static IP registered with Dhan; the token itself works from anywhere.',
+  ],
+  fivepaisa: [
+    "Copy three values from 5paisa's API keys page: User Key, Encryption Key and the app's User ID.",
+    'The token dies every day at 23:59 IST: one login a trading day.',
+  ],
+  shoonya: [
+    'Use an OAuth app (2026 API): the older QuickAuth/TOTP keys do not open this login page.',
+    'Guess: Shoonya does not document when tokens die; TokenTray assumes 03:00 IST unless the token says otherwise. Set the daily cutoff in the account if yours differs.',
+    'If the key has expired Shoonya says "Invalid Vendor code": renew it on Shoonya first.',
+  ],
+  aliceblue: [
+    'Register the app (ANT/A3 API) with exactly this redirect URL: Alice Blue returns without a login code when the URL differs.',
+    'Guess: Alice Blue does not document when sessions die; TokenTray assumes 03:00 IST. Set the daily cutoff in the account if yours differs.',
+    'Logging out of the Alice Blue web site or app ends the API session too.',
+  ],
+  breeze: [
+    'Register the app on api.icicidirect.com with exactly this redirect URL.',
+    'The session lasts until midnight IST (at most 24 hours): one login a trading day. Bots get the session token (API_Session) and call generate_session with your secret key themselves.',
+    'Breeze allows 100 calls a minute and 5,000 a day.',
+  ],
+  iifl: [
+    'Use an IIFL Capital API app (markets.iiflcapital.com), not the older Blaze/XTS or OpenAPI keys.',
+    'Register exactly this redirect URL: IIFL returns without a login code when the URL is not whitelisted exactly.',
+    'Guess: IIFL does not document when sessions die; TokenTray assumes 03:00 IST. Set the daily cutoff in the account if yours differs.',
+  ],
 };
 
 /** The setup guide's steps for one broker (shown before the first login). */
@@ -157,7 +320,9 @@ export function setupGuide(id: BrokerId): readonly string[] {
   return [
     `Register an app at ${b.appRegistrationUrl}.`,
     `Set its redirect URI to exactly ${b.suggestedRedirectUri} (or your own ${b.redirectScheme === 'https' ? 'https URL' : 'http address on this computer'}, the same in both places).`,
-    `Copy the ${b.apiKeyLabel} and ${b.apiSecretLabel} into TokenTray.`,
+    b.clientIdLabel === undefined
+      ? `Copy the ${b.apiKeyLabel} and ${b.apiSecretLabel} into TokenTray.`
+      : `Copy the ${b.apiKeyLabel}, ${b.apiSecretLabel} and ${b.clientIdLabel} into TokenTray.`,
     ...SETUP_WARNINGS[id],
   ];
 }

@@ -107,31 +107,40 @@ export interface ExpiryFacts {
   readonly cutoffOverride?: DailyCutoff | undefined;
 }
 
-/** The daily IST cutoff in force for a broker: the account's override, else the catalogue's. */
-export function dailyCutoffFor(broker: BrokerId, override?: DailyCutoff): DailyCutoff {
+/**
+ * The daily IST cutoff in force for a broker: the account's override, else the catalogue's; null for
+ * a broker with only a rolling life (Dhan) and no override.
+ */
+export function dailyCutoffFor(broker: BrokerId, override?: DailyCutoff): DailyCutoff | null {
   return override ?? BROKERS[broker].accessTokenCutoff;
+}
+
+/** A token's rolling life from issue, if its broker has one (Dhan 24 h, ICICI Breeze). */
+function rollingEnd(broker: BrokerId, issued: Date): Date | undefined {
+  const hours = BROKERS[broker].accessTokenLifeHours;
+  return hours === undefined ? undefined : new Date(issued.getTime() + hours * 3_600_000);
 }
 
 /**
  * The catalogue rule alone for a token issued at `issued`: the earlier of the next daily IST cutoff
- * and the broker's rolling life (Dhan, ICICI Breeze), if it has one.
+ * (if the broker has one) and the broker's rolling life (if it has one). Every broker has at least
+ * one of the two; a catalogue entry with neither dies in a day, never lives for ever.
  */
 export function ruleExpiry(broker: BrokerId, issued: Date, cutoffOverride?: DailyCutoff): Date {
-  const daily = nextDailyCutoff(issued, dailyCutoffFor(broker, cutoffOverride));
-  const hours = BROKERS[broker].accessTokenLifeHours;
-  return hours === undefined
-    ? daily
-    : earlier(daily, new Date(issued.getTime() + hours * 3_600_000));
+  const cutoff = dailyCutoffFor(broker, cutoffOverride);
+  const rolling = rollingEnd(broker, issued);
+  if (cutoff === null) return rolling ?? new Date(issued.getTime() + 86_400_000);
+  return earlier(nextDailyCutoff(issued, cutoff), rolling);
 }
 
 /**
  * When an access token issued at `issuedAt` dies: the earliest known instant of the broker's daily
- * IST cutoff after issue, its rolling life (if any), the instant the broker returned with the token
- * (`facts.brokerExpiresAt`, if any) and the token's own JWT `exp` (DESIGN.md: "the earlier wins").
- * The issue instant is the token's own `iat` where plausible (tokenIssuedAt). Without a usable `iat`,
- * a local issue instant within PLAUSIBLE_CLOCK_SKEW_MS before the daily cutoff is ambiguous (the
- * broker's clock may already be past it); a plausible `exp` or broker instant beyond that cutoff then
- * says the broker issued it after.
+ * IST cutoff after issue (if any), its rolling life (if any), the instant the broker returned with
+ * the token (`facts.brokerExpiresAt`, if any) and the token's own JWT `exp` (DESIGN.md: "the earlier
+ * wins"). The issue instant is the token's own `iat` where plausible (tokenIssuedAt). Without a
+ * usable `iat`, a local issue instant within PLAUSIBLE_CLOCK_SKEW_MS before the daily cutoff is
+ * ambiguous (the broker's clock may already be past it); a plausible `exp` or broker instant beyond
+ * that cutoff then says the broker issued it after.
  */
 export function accessTokenExpiry(
   broker: BrokerId,
@@ -141,24 +150,27 @@ export function accessTokenExpiry(
 ): Date {
   const cutoff = dailyCutoffFor(broker, facts.cutoffOverride);
   const issued = tokenIssuedAt(issuedAt, accessToken);
-  let daily = nextDailyCutoff(issued, cutoff);
   const exp = jwtExpiry(accessToken);
   const fromBroker =
     facts.brokerExpiresAt instanceof Date && Number.isFinite(facts.brokerExpiresAt.getTime())
       ? facts.brokerExpiresAt
       : undefined;
-  const later = [exp, fromBroker].filter((d): d is Date => d !== undefined);
-  if (
-    later.length > 0 &&
-    issued === issuedAt &&
-    daily.getTime() - issuedAt.getTime() <= PLAUSIBLE_CLOCK_SKEW_MS &&
-    later.every((d) => d.getTime() > daily.getTime() + PLAUSIBLE_CLOCK_SKEW_MS)
-  ) {
-    daily = nextDailyCutoff(daily, cutoff);
+  let rule: Date;
+  if (cutoff === null) {
+    rule = ruleExpiry(broker, issued);
+  } else {
+    let daily = nextDailyCutoff(issued, cutoff);
+    const later = [exp, fromBroker].filter((d): d is Date => d !== undefined);
+    if (
+      later.length > 0 &&
+      issued === issuedAt &&
+      daily.getTime() - issuedAt.getTime() <= PLAUSIBLE_CLOCK_SKEW_MS &&
+      later.every((d) => d.getTime() > daily.getTime() + PLAUSIBLE_CLOCK_SKEW_MS)
+    ) {
+      daily = nextDailyCutoff(daily, cutoff);
+    }
+    rule = earlier(daily, rollingEnd(broker, issued));
   }
-  const hours = BROKERS[broker].accessTokenLifeHours;
-  let rule = daily;
-  if (hours !== undefined) rule = earlier(rule, new Date(issued.getTime() + hours * 3_600_000));
   return earlier(earlier(rule, fromBroker), exp);
 }
 

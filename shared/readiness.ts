@@ -211,7 +211,9 @@ export function loginHelpsFrom(broker: BrokerId, session: MarketSession): Date {
   let at = helpsFromCache.get(key);
   if (at === undefined) {
     const dayBefore = new Date(session.close.getTime() - 86_400_000);
-    at = nextDailyCutoff(dayBefore, BROKERS[broker].accessTokenCutoff).getTime();
+    const cutoff = BROKERS[broker].accessTokenCutoff;
+    // No daily cutoff (Dhan): only the rolling life below decides.
+    at = cutoff === null ? dayBefore.getTime() : nextDailyCutoff(dayBefore, cutoff).getTime();
     // A rolling life (Dhan 24 h, ICICI Breeze): a login helps once its life outlasts the close too.
     const hours = BROKERS[broker].accessTokenLifeHours;
     if (hours !== undefined) at = Math.max(at, session.close.getTime() - hours * 3_600_000);

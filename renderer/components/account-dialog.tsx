@@ -56,8 +56,10 @@ export function articleFor(word: string): 'a' | 'an' {
   return /^[aeiou]/i.test(word) && !/^(eu|uni|use|usu)/i.test(word) ? 'an' : 'a';
 }
 
+/** "03:30 IST"; for a broker with only a rolling life (Dhan) "24 hours after the login". */
 function cutoffText(broker: BrokerId): string {
   const c = BROKERS[broker].accessTokenCutoff;
+  if (c === null) return `${BROKERS[broker].accessTokenLifeHours ?? 24} hours after the login`;
   return `${String(c.hour).padStart(2, '0')}:${String(c.minute).padStart(2, '0')} IST`;
 }
 
@@ -66,6 +68,12 @@ const BROKER_HINT: Readonly<Record<BrokerId, string>> = {
   kite: `One login a day; the token lasts until ${cutoffText('kite')} the next morning.`,
   fyers: `One login, then a refresh with your PIN for 15 days (automatic after the ${cutoffText('fyers')} cutoff if you let it). Tokens last until ${cutoffText('fyers')}.`,
   angelone: `One login a day (a Publisher app, https redirect URL); the token lasts until ${cutoffText('angelone')} the next morning.`,
+  dhan: 'One login (a consent on Dhan), then TokenTray can renew the token every day before its 24 hours run out, without a login.',
+  fivepaisa: `One login a day; the token lasts until ${cutoffText('fivepaisa')} the same day.`,
+  shoonya: `One login a day; the token lasts until about ${cutoffText('shoonya')} (Guess: Shoonya does not say; set the daily cutoff below if yours differs).`,
+  aliceblue: `One login a day; the session lasts until about ${cutoffText('aliceblue')} (Guess: Alice Blue does not say; set the daily cutoff below if yours differs).`,
+  breeze: 'One login a day; the session lasts until midnight IST (at most 24 hours).',
+  iifl: `One login a day; the session lasts until about ${cutoffText('iifl')} (Guess: IIFL does not say; set the daily cutoff below if yours differs).`,
 };
 
 export function AccountDialog(props: AccountDialogProps) {

@@ -9,6 +9,12 @@ const MARKS: Readonly<Record<BrokerId, { letter: string; className: string }>> =
   kite: { letter: 'K', className: 'mark-kite' },
   fyers: { letter: 'F', className: 'mark-fyers' },
   angelone: { letter: 'A', className: 'mark-angelone' },
+  dhan: { letter: 'D', className: 'mark-dhan' },
+  fivepaisa: { letter: '5', className: 'mark-fivepaisa' },
+  shoonya: { letter: 'S', className: 'mark-shoonya' },
+  aliceblue: { letter: 'B', className: 'mark-aliceblue' },
+  breeze: { letter: 'I', className: 'mark-breeze' },
+  iifl: { letter: 'L', className: 'mark-iifl' },
 };
 
 export function BrokerMark({ broker, size = 36 }: { broker: BrokerId; size?: number }) {

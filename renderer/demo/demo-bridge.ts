@@ -5,7 +5,7 @@
  * a secret: the API secret and PIN are checked and dropped.
  */
 import { BROKERS } from '../../shared/brokers';
-import { nextDailyCutoff } from '../../shared/expiry';
+import { ruleExpiry } from '../../shared/expiry';
 import type {
   AccountView,
   ActivityEntry,
@@ -235,7 +235,7 @@ export function createDemoBridge(
           : now + info.renewal.refreshTokenLifetimeDays * DAY;
     a.token = {
       issuedAt: now,
-      expiresAt: nextDailyCutoff(new Date(now), info.accessTokenCutoff).getTime(),
+      expiresAt: ruleExpiry(a.config.broker, new Date(now)).getTime(),
       refreshExpiresAt,
       revoked: false,
       masked: fakeMask(a.config.broker),

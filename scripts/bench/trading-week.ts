@@ -81,6 +81,12 @@ const zeroes = (): Record<BrokerId, number> => ({
   kite: 0,
   fyers: 0,
   angelone: 0,
+  dhan: 0,
+  fivepaisa: 0,
+  shoonya: 0,
+  aliceblue: 0,
+  breeze: 0,
+  iifl: 0,
 });
 
 export interface WeekFigures {

@@ -82,6 +82,12 @@ describe.skipIf(!keyringAvailable)('no secret ever lands in the settings file', 
         kite: loopbackBroker('kite'),
         fyers: loopbackBroker('fyers'),
         angelone: loopbackBroker('angelone'),
+        dhan: loopbackBroker('dhan'),
+        fivepaisa: loopbackBroker('fivepaisa'),
+        shoonya: loopbackBroker('shoonya'),
+        aliceblue: loopbackBroker('aliceblue'),
+        breeze: loopbackBroker('breeze'),
+        iifl: loopbackBroker('iifl'),
       },
     });
     await tokens.init();

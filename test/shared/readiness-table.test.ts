@@ -22,14 +22,23 @@ const ist = (s: string) => new Date(`${s}+05:30`);
 const HOLIDAYS = ['2026-12-25'];
 const S = 1000;
 
-const CUTOFF: Readonly<Record<BrokerId, string>> = {
+/**
+ * The brokers whose tokens die at a morning cutoff before the session opens (the table below). 5paisa
+ * (23:59), ICICI Breeze (midnight, 24 h) and Dhan (rolling 24 h, renewable) have tables of their own
+ * (test/shared/readiness-other-rules.test.ts).
+ */
+const CUTOFF: Readonly<Partial<Record<BrokerId, string>>> = {
   upstox: '03:30',
   kite: '06:00',
   fyers: '06:00',
   angelone: '05:00',
+  shoonya: '03:00',
+  aliceblue: '03:00',
+  iifl: '03:00',
 };
+const MORNING_CUTOFF_BROKERS = BROKER_IDS.filter((b) => CUTOFF[b] !== undefined);
 const at = (date: string, hhmmss: string) => ist(`${date}T${hhmmss}`);
-const cutoffOn = (b: BrokerId, date: string) => at(date, `${CUTOFF[b]}:00`);
+const cutoffOn = (b: BrokerId, date: string) => at(date, `${CUTOFF[b] ?? '??'}:00`);
 const plus = (d: Date, ms: number) => new Date(d.getTime() + ms);
 
 /** A token issued at `issued` under the broker's real rule (shared/expiry.ts). */
@@ -62,7 +71,7 @@ describe('the session readiness refers to', () => {
   });
 });
 
-describe.each(BROKER_IDS)('%s across the week', (broker) => {
+describe.each(MORNING_CUTOFF_BROKERS)('%s across the week', (broker) => {
   const cut = (date: string) => cutoffOn(broker, date);
   const renews = broker === 'fyers';
 
@@ -169,7 +178,7 @@ describe.each(BROKER_IDS)('%s across the week', (broker) => {
     const thuToken = loggedInAt(broker, at('2026-12-24', '08:30:00')); // dies Fri at the cutoff
     it.each([
       ['Thu 15:30:00', '2026-12-24T15:30:00'],
-      ['Fri (holiday) 1 s after the cutoff', `2026-12-25T${CUTOFF[broker]}:01`],
+      ['Fri (holiday) 1 s after the cutoff', `2026-12-25T${CUTOFF[broker] ?? '??'}:01`],
       ['Fri (holiday) 09:15', '2026-12-25T09:15:00'],
       ['Sat 08:30', '2026-12-26T08:30:00'],
       ['Sun 23:59:59', '2026-12-27T23:59:59'],

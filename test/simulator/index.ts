@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BROKER_IDS, type BrokerId } from '../../shared/brokers';
+import { simulatorBrokerBases } from '../../electron/core/brokers/simulator-switch';
 import { angeloneBroker } from './angelone';
 import { fyersBroker } from './fyers';
 import { kiteBroker } from './kite';
@@ -359,9 +360,7 @@ export async function startBrokerSimulator(
 
   const port = await listen(options.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
-  const baseUrls = Object.fromEntries(BROKER_IDS.map((id) => [id, { api: url, login: url }])) as {
-    [K in BrokerId]: { api: string; login: string };
-  };
+  const baseUrls = simulatorBrokerBases(url);
 
   return {
     url,

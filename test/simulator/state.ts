@@ -36,6 +36,44 @@ export const DEFAULT_SIM_APPS: readonly SimApp[] = [
     // Angel One takes https, non-localhost redirect URLs only (brokers-more.md §2.1).
     redirectUri: 'https://tokentray.invalid/angelone/callback',
   },
+  {
+    broker: 'dhan',
+    apiKey: 'sim-dhan-app-id',
+    apiSecret: 'sim-dhan-secret-not-real',
+    redirectUri: 'http://127.0.0.1:5055/dhan/callback',
+    clientId: '1100000001',
+  },
+  {
+    broker: 'fivepaisa',
+    apiKey: 'simFivePaisaUserKey',
+    apiSecret: 'simFivePaisaEncryptionKeyNotReal',
+    redirectUri: 'http://127.0.0.1:5055/fivepaisa/callback',
+    clientId: 'SIM5PUSER',
+  },
+  {
+    broker: 'shoonya',
+    apiKey: 'SIMSHOONYA_U',
+    apiSecret: 'sim-shoonya-secret-not-real',
+    redirectUri: 'http://127.0.0.1:5055/shoonya/callback',
+  },
+  {
+    broker: 'aliceblue',
+    apiKey: 'simAliceAppCode',
+    apiSecret: 'sim-aliceblue-secret-not-real',
+    redirectUri: 'http://127.0.0.1:5055/aliceblue/callback',
+  },
+  {
+    broker: 'breeze',
+    apiKey: 'sim-breeze-app-key',
+    apiSecret: 'sim-breeze-secret-not-real',
+    redirectUri: 'http://127.0.0.1:5055/breeze/callback',
+  },
+  {
+    broker: 'iifl',
+    apiKey: 'sim-iifl-app-key',
+    apiSecret: 'sim-iifl-secret-not-real',
+    redirectUri: 'http://127.0.0.1:5055/iifl/callback',
+  },
 ];
 
 export const DEFAULT_SIM_USERS: Readonly<Record<BrokerId, SimUser>> = {
@@ -43,6 +81,12 @@ export const DEFAULT_SIM_USERS: Readonly<Record<BrokerId, SimUser>> = {
   kite: { userId: 'SIM001', userName: 'Simulated Kite User' },
   fyers: { userId: 'XS00001', userName: 'Simulated FYERS User', pin: '1234' },
   angelone: { userId: 'S0000001', userName: 'Simulated Angel One User' },
+  dhan: { userId: '1100000001', userName: 'Simulated Dhan User' },
+  fivepaisa: { userId: '50000001', userName: 'Simulated 5paisa User' },
+  shoonya: { userId: 'FA00001', userName: 'Simulated Shoonya User' },
+  aliceblue: { userId: 'AB00001', userName: 'Simulated Alice Blue User' },
+  breeze: { userId: 'SIMBRZ01', userName: 'Simulated Breeze User' },
+  iifl: { userId: 'IIFL00001', userName: 'Simulated IIFL User' },
 };
 
 /**
@@ -55,6 +99,14 @@ export const DEFAULT_GRANT_TTL_MS: Readonly<Record<BrokerId, number>> = {
   fyers: 30_000_000,
   // Angel One has no grant: the redirect carries the token itself. Unused.
   angelone: 0,
+  // Guesses, none documented except 5paisa's RequestToken (60 min, §2.3 [Doc]).
+  dhan: 10 * 60_000,
+  fivepaisa: 60 * 60_000,
+  shoonya: 10 * 60_000,
+  aliceblue: 10 * 60_000,
+  // Breeze has no grant: the redirect carries the session itself. Unused.
+  breeze: 0,
+  iifl: 10 * 60_000,
 };
 
 export interface SimLifetimes {

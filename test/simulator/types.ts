@@ -12,6 +12,8 @@ export interface SimApp {
   readonly apiSecret: string;
   /** The registered redirect URI; the login page redirects here. */
   readonly redirectUri: string;
+  /** The third app value where the broker has one (Dhan client ID, 5paisa app User ID). */
+  readonly clientId?: string;
 }
 
 /** The account that "logs in" on a simulated login page. */

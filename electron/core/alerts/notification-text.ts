@@ -24,10 +24,14 @@ export function whenText(instant: Date, now: Date, localZone: string): string {
   return istWithLocal(instant, now, localZone);
 }
 
-/** "06:00": the broker's daily cutoff, the words of FYERS auto-refresh ("after the 06:00 cutoff"). */
-export function cutoffText(view: Pick<AccountView, 'broker'>): string {
-  const { hour, minute } = BROKERS[view.broker].accessTokenCutoff;
-  return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+/**
+ * "06:00": the broker's daily cutoff, the words of FYERS auto-refresh ("after the 06:00 cutoff");
+ * null for a broker with only a rolling life (Dhan).
+ */
+export function cutoffText(view: Pick<AccountView, 'broker'>): string | null {
+  const cutoff = BROKERS[view.broker].accessTokenCutoff;
+  if (cutoff === null) return null;
+  return `${String(cutoff.hour).padStart(2, '0')}:${String(cutoff.minute).padStart(2, '0')}`;
 }
 
 /** Sent only when a login now would last through the session (readiness needs-login). */
@@ -54,7 +58,7 @@ function autoRefreshName(view: AccountView): string {
   const atCutoff =
     exp !== null && !Number.isNaN(exp.getTime()) && istClock(exp) === cutoffText(view);
   return atCutoff
-    ? `The automatic refresh after the ${cutoffText(view)} cutoff`
+    ? `The automatic refresh after the ${cutoffText(view) ?? ''} cutoff`
     : 'The automatic refresh';
 }
 

@@ -20,6 +20,18 @@ export const DEFAULT_ENDPOINTS: Readonly<Record<BrokerId, BrokerEndpoints>> = {
   fyers: { api: 'https://api-t1.fyers.in', login: 'https://api-t1.fyers.in' },
   // brokers-more.md §2.1: SmartAPI REST host and the Publisher login page.
   angelone: { api: 'https://apiconnect.angelone.in', login: 'https://smartapi.angelone.in' },
+  // brokers-more.md §2.2: consent calls and page on auth.dhan.co (the login base), API on api.dhan.co.
+  dhan: { api: 'https://api.dhan.co', login: 'https://auth.dhan.co' },
+  // §2.3: GetAccessToken on Openapi.5paisa.com, the vendor login page on dev-openapi.5paisa.com.
+  fivepaisa: { api: 'https://openapi.5paisa.com', login: 'https://dev-openapi.5paisa.com' },
+  // §2.4: OAuth page and NorenWClientAPI on the same host.
+  shoonya: { api: 'https://api.shoonya.com', login: 'https://api.shoonya.com' },
+  // §2.5: login page and getUserDetails on ant., the trading API on a3.
+  aliceblue: { api: 'https://a3.aliceblueonline.com', login: 'https://ant.aliceblueonline.com' },
+  // §2.7: login page and the Breeze API on the same host.
+  breeze: { api: 'https://api.icicidirect.com', login: 'https://api.icicidirect.com' },
+  // §2.8 (a): login page on markets., getusersession on api.
+  iifl: { api: 'https://api.iiflcapital.com', login: 'https://markets.iiflcapital.com' },
 };
 
 /**

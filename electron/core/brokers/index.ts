@@ -5,7 +5,13 @@
  */
 import { BROKER_IDS, type BrokerId } from '../../../shared/brokers';
 import { silentLogger, type Logger } from '../ports';
+import { createAliceBlueAdapter, aliceblueBrokerCode } from './aliceblue';
 import { createAngelOneAdapter, angeloneBrokerCode } from './angelone';
+import { createBreezeAdapter, breezeBrokerCode } from './breeze';
+import { createDhanAdapter, dhanBrokerCode } from './dhan';
+import { createFivePaisaAdapter, fivepaisaBrokerCode } from './fivepaisa';
+import { createIiflAdapter, iiflBrokerCode } from './iifl';
+import { createShoonyaAdapter, shoonyaBrokerCode } from './shoonya';
 import { resolveEndpoints } from './base-url';
 import { createAdapterContext, type AdapterContext } from './call';
 import { createFyersAdapter, fyersBrokerCode, FYERS_RATE_LIMIT_ADVICE } from './fyers';
@@ -69,6 +75,39 @@ const WIRING: Readonly<Record<BrokerId, BrokerWiring>> = {
     create: createAngelOneAdapter,
     brokerCodeOf: angeloneBrokerCode,
     // Guess: SmartAPI's rate-limit behaviour beyond "~10 req/s" [3P] is not documented.
+    retryRateLimitWithoutHint: true,
+  },
+  // Guess for the six below: their rate-limit behaviour at login is not documented; a 429 without a
+  // Retry-After is retried under the shared policy (3 attempts), like Upstox and Kite.
+  dhan: {
+    create: createDhanAdapter,
+    brokerCodeOf: dhanBrokerCode,
+    retryRateLimitWithoutHint: true,
+  },
+  fivepaisa: {
+    create: createFivePaisaAdapter,
+    brokerCodeOf: fivepaisaBrokerCode,
+    retryRateLimitWithoutHint: true,
+  },
+  shoonya: {
+    create: createShoonyaAdapter,
+    brokerCodeOf: shoonyaBrokerCode,
+    retryRateLimitWithoutHint: true,
+  },
+  aliceblue: {
+    create: createAliceBlueAdapter,
+    brokerCodeOf: aliceblueBrokerCode,
+    retryRateLimitWithoutHint: true,
+  },
+  // Breeze: 100 calls a minute, 5,000 a day (§2.7 [Doc]); a login is two calls.
+  breeze: {
+    create: createBreezeAdapter,
+    brokerCodeOf: breezeBrokerCode,
+    retryRateLimitWithoutHint: true,
+  },
+  iifl: {
+    create: createIiflAdapter,
+    brokerCodeOf: iiflBrokerCode,
     retryRateLimitWithoutHint: true,
   },
 };

@@ -18,6 +18,26 @@ export const SIMULATOR_ENV = 'TOKENTRAY_BROKER_SIMULATOR';
 export type SimulatorBaseUrls = Record<BrokerId, { readonly api: string; readonly login: string }>;
 
 /**
+ * Brokers whose real login page is a host's root (`/?appcode=…`): the simulator serves every broker
+ * on one origin, so their login base there carries a path prefix and the root stays the simulator's
+ * index page.
+ */
+export const SIMULATOR_LOGIN_PREFIX: Readonly<Partial<Record<BrokerId, string>>> = {
+  aliceblue: '/aliceblue',
+  iifl: '/iifl',
+};
+
+/** Every broker's base URLs in a simulator at `base` (no trailing slash). */
+export function simulatorBrokerBases(base: string): SimulatorBaseUrls {
+  return Object.fromEntries(
+    BROKER_IDS.map((id) => [
+      id,
+      { api: base, login: `${base}${SIMULATOR_LOGIN_PREFIX[id] ?? ''}` },
+    ]),
+  ) as SimulatorBaseUrls;
+}
+
+/**
  * `{ baseUrls }` for createBrokerAdapters when the switch is set, `{}` when it is not. Throws
  * TokenTrayError 'config' naming the variable and the fix when it is set to anything but a loopback
  * http(s) URL without credentials, query or fragment.
@@ -49,8 +69,5 @@ export function simulatorBaseUrls(env: Readonly<Record<string, string | undefine
     );
   }
   const base = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-  const baseUrls = Object.fromEntries(
-    BROKER_IDS.map((id) => [id, { api: base, login: base }]),
-  ) as SimulatorBaseUrls;
-  return { baseUrls };
+  return { baseUrls: simulatorBrokerBases(base) };
 }

@@ -24,7 +24,13 @@ import {
 import { describeInstant } from '../../../shared/countdown';
 import { deepFreeze } from '../../../shared/deep-freeze';
 import { statusAt, type TokenStatus } from '../../../shared/status';
-import { nextDailyCutoff, refreshTokenExpiry, tokenIssuedAt } from '../../../shared/expiry';
+import {
+  dailyCutoffFor,
+  nextDailyCutoff,
+  parseCutoff,
+  refreshTokenExpiry,
+  tokenIssuedAt,
+} from '../../../shared/expiry';
 import { ActivityLog } from '../app/activity-log';
 import type { BrokerAdapter, TokenSet } from '../brokers/types';
 import { TokenTrayError, toTokenTrayError } from '../errors';
@@ -625,11 +631,18 @@ export class TokenService {
     const now = this.deps.clock.now();
     const left = tokens.expiresAt.getTime() - now.getTime();
     if (Number.isFinite(left) && left > MIN_TOKEN_LIFE_MS) return;
-    const cutoff = nextDailyCutoff(
-      tokenIssuedAt(tokens.issuedAt, tokens.accessToken),
-      BROKERS[a.config.broker].accessTokenCutoff,
-    );
-    if (left > 0 && Math.abs(tokens.expiresAt.getTime() - cutoff.getTime()) < 60_000) return;
+    const daily = dailyCutoffFor(a.config.broker, parseCutoff(a.config.cutoffOverride));
+    const cutoff =
+      daily === null
+        ? undefined
+        : nextDailyCutoff(tokenIssuedAt(tokens.issuedAt, tokens.accessToken), daily);
+    if (
+      left > 0 &&
+      cutoff !== undefined &&
+      Math.abs(tokens.expiresAt.getTime() - cutoff.getTime()) < 60_000
+    ) {
+      return;
+    }
     const label = BROKERS[a.config.broker].label;
     const when = Number.isFinite(left)
       ? describeInstant(tokens.expiresAt, this.localZone).ist
