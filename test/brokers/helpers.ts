@@ -80,7 +80,12 @@ export async function startHarness(
 
 export function credentialsOf(sim: BrokerSimulator, broker: BrokerId) {
   const app = sim.app(broker);
-  return { apiKey: app.apiKey, apiSecret: app.apiSecret, redirectUri: app.redirectUri };
+  return {
+    apiKey: app.apiKey,
+    apiSecret: app.apiSecret,
+    redirectUri: app.redirectUri,
+    ...(app.clientId !== undefined ? { clientId: app.clientId } : {}),
+  };
 }
 
 export const STATE = 'st4te-Of-This-Login_0123456789abcdef';
