@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { BROKER_IDS, type BrokerId } from '../../shared/brokers';
 import { simulatorBrokerBases } from '../../electron/core/brokers/simulator-switch';
 import { angeloneBroker } from './angelone';
+import { fivepaisaBroker } from './fivepaisa';
 import { fyersBroker } from './fyers';
 import { kiteBroker } from './kite';
 import {
@@ -159,6 +160,7 @@ export async function startBrokerSimulator(
     upstoxBroker(state),
     kiteBroker(state, { oneSessionPerApp: options.kiteOneSessionPerApp ?? true }),
     fyersBroker(state),
+    fivepaisaBroker(state),
     angeloneBroker(state),
   ];
   const routes = new Map<string, { broker: SimBroker; route: SimRoute }>();
