@@ -101,8 +101,13 @@ export async function submitLoginPage(
   decision: 'login' | 'cancel',
   state = STATE,
 ): Promise<string> {
-  const { apiKey, redirectUri } = credentialsOf(harness.sim, broker);
-  const authorizeUrl = harness.adapters[broker].authorizeUrl({ apiKey, redirectUri, state });
+  const creds = credentialsOf(harness.sim, broker);
+  const { apiKey, redirectUri } = creds;
+  const adapter = harness.adapters[broker];
+  // A broker whose login page exists only after a server call (Dhan) opens it like the login flow.
+  const authorizeUrl = adapter.startLogin
+    ? await adapter.startLogin(creds, state)
+    : adapter.authorizeUrl({ apiKey, redirectUri, state });
   const page = await fetch(authorizeUrl);
   expect(page.status).toBe(200);
   const html = await page.text();

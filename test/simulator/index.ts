@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { BROKER_IDS, type BrokerId } from '../../shared/brokers';
 import { simulatorBrokerBases } from '../../electron/core/brokers/simulator-switch';
 import { angeloneBroker } from './angelone';
+import { dhanBroker } from './dhan';
 import { fivepaisaBroker } from './fivepaisa';
 import { fyersBroker } from './fyers';
 import { kiteBroker } from './kite';
@@ -162,6 +163,7 @@ export async function startBrokerSimulator(
     fyersBroker(state),
     fivepaisaBroker(state),
     angeloneBroker(state),
+    dhanBroker(state),
   ];
   const routes = new Map<string, { broker: SimBroker; route: SimRoute }>();
   for (const broker of brokers) {
