@@ -16,6 +16,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   kite: '/user/profile',
   fyers: '/api/v3/profile',
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
+  fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -23,6 +24,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   fyers: '/api/v3/validate-authcode',
   // No code exchange: the redirect carries the token, which "exchange" checks with getProfile.
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
+  fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
 };
 
 let h: Harness;

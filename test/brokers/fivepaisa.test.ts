@@ -161,7 +161,9 @@ describe('5paisa adapter against the simulator', () => {
   it('a used RequestToken → login-failed, and it was not resent', async () => {
     const c = creds();
     const grant = await loginGrant(h, 'fivepaisa');
+    expect(h.sim.grantUsed(grant.code)).toBe(false);
     await adapter().exchange(c, grant);
+    expect(h.sim.grantUsed(grant.code)).toBe(true);
     const err = await rejection(adapter().exchange(c, grant));
     expect(err.kind).toBe('login-failed');
     expect(err.message).toMatch(/RequestToken/);

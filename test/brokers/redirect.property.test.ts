@@ -32,6 +32,7 @@ const GRANT_PARAM: Record<BrokerId, string> = {
   kite: 'request_token',
   fyers: 'auth_code',
   angelone: 'auth_token',
+  fivepaisa: 'RequestToken',
 };
 
 /** The parameters each broker's successful redirect carries (brokers.md §1 "Redirect carries"). */
@@ -63,6 +64,12 @@ function successParams(broker: BrokerId, grant: string, state: string): [string,
         ['auth_token', grant],
         ['feed_token', 'feedtoken0123'],
         ['refresh_token', 'refreshtoken0123'],
+        ['state', state],
+      ];
+    case 'fivepaisa':
+      // brokers-more.md §2.3 [Doc sample]: `?RequestToken=<JWT>&state=<State>`.
+      return [
+        ['RequestToken', grant],
         ['state', state],
       ];
   }
@@ -244,7 +251,7 @@ const mutationArb: fc.Arbitrary<[string, string, Mutation]> = fc.oneof(
       [
         'broker status spoilt',
         (p, c) =>
-          c.broker === 'upstox' || c.broker === 'angelone'
+          c.broker === 'upstox' || c.broker === 'angelone' || c.broker === 'fivepaisa'
             ? { ...p, params: [...p.params, ['error', 'access_denied']] }
             : c.broker === 'kite'
               ? { ...p, params: replace(p.params, 'status', 'cancelled') }
@@ -253,7 +260,7 @@ const mutationArb: fc.Arbitrary<[string, string, Mutation]> = fc.oneof(
       [
         'broker status removed',
         (p, c) =>
-          c.broker === 'upstox' || c.broker === 'angelone'
+          c.broker === 'upstox' || c.broker === 'angelone' || c.broker === 'fivepaisa'
             ? { ...p, params: [...p.params, ['error', 'server_error']] }
             : { ...p, params: without(p.params, c.broker === 'kite' ? 'status' : 's') },
       ],

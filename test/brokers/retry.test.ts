@@ -15,12 +15,18 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   fyers: '/api/v3/validate-authcode',
   // No code exchange: the redirect carries the token, which "exchange" checks with getProfile.
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
+  fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
 };
 const PROFILE_PATH: Record<BrokerId, string> = {
   upstox: '/v2/user/profile',
   kite: '/user/profile',
   fyers: '/api/v3/profile',
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
+  fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
+};
+/** The profile-like check's HTTP method where it is not GET. */
+const PROFILE_METHOD: Partial<Record<BrokerId, string>> = {
+  fivepaisa: 'POST',
 };
 
 /**
@@ -94,7 +100,9 @@ describe('retries over real HTTP', () => {
       await expect(
         h.adapters[broker].validate(creds.apiKey, tokens.accessToken),
       ).resolves.toMatchObject({ userId: expect.any(String) as unknown });
-      expect(h.sim.requestsTo('GET', PROFILE_PATH[broker])).toHaveLength(3);
+      expect(h.sim.requestsTo(PROFILE_METHOD[broker] ?? 'GET', PROFILE_PATH[broker])).toHaveLength(
+        3,
+      );
       // random() = 0.5 → ¾ of each step: 500 ms then 1000 ms steps.
       expect(h.sleeps).toEqual([375, 750]);
     },
@@ -107,7 +115,7 @@ describe('retries over real HTTP', () => {
     expect(err.kind).toBe('broker-down');
     expect(err.details.status).toBe(500);
     expect(err.message).toMatch(/HTTP 500.*Try again in a few minutes/);
-    expect(h.sim.requestsTo('GET', PROFILE_PATH[broker])).toHaveLength(3);
+    expect(h.sim.requestsTo(PROFILE_METHOD[broker] ?? 'GET', PROFILE_PATH[broker])).toHaveLength(3);
     expect(h.sleeps).toHaveLength(2);
   });
 
@@ -119,7 +127,7 @@ describe('retries over real HTTP', () => {
     });
     await h.adapters[broker].validate(creds.apiKey, tokens.accessToken);
     expect(h.sleeps).toEqual([7_000]);
-    expect(h.sim.requestsTo('GET', PROFILE_PATH[broker])).toHaveLength(2);
+    expect(h.sim.requestsTo(PROFILE_METHOD[broker] ?? 'GET', PROFILE_PATH[broker])).toHaveLength(2);
   });
 
   it('a Retry-After beyond the cap is reported, not waited out', async () => {

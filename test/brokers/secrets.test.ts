@@ -29,6 +29,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   kite: '/user/profile',
   fyers: '/api/v3/profile',
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
+  fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -36,6 +37,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   fyers: '/api/v3/validate-authcode',
   // No code exchange: the redirect carries the token, which "exchange" checks with getProfile.
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
+  fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
 };
 
 /** An error body in the broker's own shape whose free text is `text`. */
@@ -50,6 +52,8 @@ function echoBody(broker: BrokerId, text: string): unknown {
       return { status: 'error', error_type: 'GeneralException', message: text };
     case 'fyers':
       return { s: 'error', code: -99, message: text };
+    case 'fivepaisa':
+      return { head: { status: '0' }, body: { Message: text, Status: -1 } };
   }
 }
 
@@ -188,7 +192,9 @@ beforeAll(async () => {
     // Logout (Kite puts the token in the URL query), then the dead token. Angel One's exchange and
     // validate share one path, so a fault left over from above must not reach its logout.
     h.sim.clearFaults();
-    await a.logout!(creds.apiKey, tokens.accessToken);
+    // 5paisa has no logout endpoint (brokers-more.md §2.3): the token is revoked as elsewhere.
+    if (broker === 'fivepaisa') h.sim.revokeToken(tokens.accessToken);
+    await a.logout?.(creds.apiKey, tokens.accessToken);
     await capture(a.validate(creds.apiKey, tokens.accessToken));
   }
 

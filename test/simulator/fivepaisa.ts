@@ -87,11 +87,6 @@ function envelopeFields(
 }
 
 export function fivepaisaBroker(state: SimState): SimBroker {
-  /** RequestToken JWT → the state's single-use grant code behind it. */
-  const requestTokens = new Map<string, string>();
-  const grantCode = (requestToken: string | undefined) =>
-    requestToken === undefined ? undefined : (requestTokens.get(requestToken) ?? requestToken);
-
   const loginApp = (req: SimRequest) => state.app('fivepaisa', req.query['VendorKey']);
 
   /** The login URL's own checks: a known VendorKey and a ResponseURL that is an http(s) URL. */
@@ -151,15 +146,8 @@ export function fivepaisaBroker(state: SimState): SimBroker {
             // Guess: no cancel redirect is documented.
             return redirectTo(checked.responseUrl, [['error', 'access_denied'], ...echo]);
           }
-          const code = state.newGrant(app);
-          const now = state.now();
-          // Like the doc's sample: unique_name = client code, role = the User Key.
-          const requestToken = fakeJwt(
-            { unique_name: state.users.fivepaisa.userId, role: app.apiKey },
-            now,
-            state.grantExpiry('fivepaisa', now),
-          );
-          requestTokens.set(requestToken, code);
+          // A JWT naming the client code and the User Key, like the doc's sample (state.ts).
+          const requestToken = state.newGrant(app);
           return redirectTo(checked.responseUrl, [['RequestToken', requestToken], ...echo]);
         },
       },
@@ -169,7 +157,7 @@ export function fivepaisaBroker(state: SimState): SimBroker {
         onFault: (req) => {
           const rt = (req.json as { body?: { RequestToken?: unknown } } | undefined)?.body
             ?.RequestToken;
-          state.takeGrant('fivepaisa', grantCode(typeof rt === 'string' ? rt : undefined));
+          state.takeGrant('fivepaisa', typeof rt === 'string' ? rt : undefined);
         },
         handle: (req) => {
           const wrongType = wrongBodyType(req, 'application/json');
@@ -177,7 +165,7 @@ export function fivepaisaBroker(state: SimState): SimBroker {
           const fields = envelopeFields(req, ['Key'], ['RequestToken', 'EncryKey', 'UserId']);
           if (typeof fields === 'string') return simulatorMistake('5PGetAccessToken', fields);
           // Guess: the RequestToken is burnt on first use, whatever happens next.
-          const grant = state.takeGrant('fivepaisa', grantCode(fields.body['RequestToken']));
+          const grant = state.takeGrant('fivepaisa', fields.body['RequestToken']);
           const app = state.app('fivepaisa', fields.head['Key']);
           if (!app) return headError('5PGetAccessToken', '2', 'Invalid head parameters.');
           if (fields.body['EncryKey'] !== app.apiSecret || fields.body['UserId'] !== app.clientId) {

@@ -202,7 +202,14 @@ export class SimState {
       code =
         app.broker === 'fyers'
           ? fakeJwt({ sub: 'auth_code', app_id: app.apiKey }, now, expiresAt)
-          : randomAlnum(app.broker === 'kite' ? 32 : 6);
+          : app.broker === 'fivepaisa'
+            ? // RequestToken: a JWT naming the client code and User Key (§2.3 doc sample).
+              fakeJwt(
+                { unique_name: this.users.fivepaisa.userId, role: app.apiKey },
+                now,
+                expiresAt,
+              )
+            : randomAlnum(app.broker === 'kite' ? 32 : 6);
     } while (this.grants.has(code));
     this.grants.set(code, {
       broker: app.broker,
