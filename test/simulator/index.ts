@@ -11,11 +11,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { BROKER_IDS, type BrokerId } from '../../shared/brokers';
 import { simulatorBrokerBases } from '../../electron/core/brokers/simulator-switch';
+import { aliceblueBroker } from './aliceblue';
 import { angeloneBroker } from './angelone';
 import { dhanBroker } from './dhan';
 import { fivepaisaBroker } from './fivepaisa';
 import { fyersBroker } from './fyers';
+import { iiflBroker } from './iifl';
 import { kiteBroker } from './kite';
+import { shoonyaBroker } from './shoonya';
 import {
   DEFAULT_SIM_APPS,
   DEFAULT_SIM_USERS,
@@ -164,6 +167,9 @@ export async function startBrokerSimulator(
     fivepaisaBroker(state),
     angeloneBroker(state),
     dhanBroker(state),
+    shoonyaBroker(state),
+    aliceblueBroker(state),
+    iiflBroker(state),
   ];
   const routes = new Map<string, { broker: SimBroker; route: SimRoute }>();
   for (const broker of brokers) {
