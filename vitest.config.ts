@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { preactCompatAliases } from './vite.config';
 
 /**
  * Three projects: plain-Node tests (core, shared, integration with the broker simulator, real keychain,
@@ -28,7 +29,12 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['test/renderer/**/*.test.tsx'],
           setupFiles: ['test/renderer/setup.ts'],
+          // Testing Library is bundled through Vite (not loaded by Node) so the aliases below reach
+          // its own `react`/`react-dom` imports too: one Preact, no React, as in the shipped bundle.
+          server: { deps: { inline: [/@testing-library\/(react|dom|user-event)/] } },
         },
+        // The components render with preact/compat, what the built renderer ships (vite.config.ts).
+        resolve: { alias: preactCompatAliases, mainFields: ['module', 'main'] },
       },
       {
         extends: true,

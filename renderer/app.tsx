@@ -3,7 +3,16 @@
  * add/edit dialog, settings and the activity log. A pure view of the snapshots main publishes; every
  * change goes back to main as a command through the preload's `TokenTrayApi`.
  */
-import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  Suspense,
+  lazy,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { BROKERS } from '../shared/brokers';
 import { NSE_HOLIDAYS_2026 } from '../shared/calendar';
 import type { AccountView, Preferences } from '../shared/domain';
@@ -174,8 +183,10 @@ function Dashboard({
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
-  // Moving between sections takes keyboard and screen reader to the new section's heading.
-  useEffect(() => {
+  // Moving between sections takes keyboard and screen reader to the new section's heading. A layout
+  // effect: focus moves in the same commit that shows the section (Preact, which ships, runs plain
+  // effects only after the next paint), so no keystroke lands on the old element in between.
+  useLayoutEffect(() => {
     if (viewChanges > 0) viewHeading.current?.focus();
   }, [viewChanges]);
 

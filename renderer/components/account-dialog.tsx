@@ -3,7 +3,7 @@
  * the exact redirect URI), then fill in the app's key and secret, where to export the token and when
  * to warn. The secret goes straight to main (and on into the keychain) and is never shown again.
  */
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { BROKER_IDS, BROKERS, SETUP_WARNINGS, type BrokerId } from '../../shared/brokers';
 import type { AccountView } from '../../shared/domain';
 import type { TokenTrayApi } from '../../shared/ipc-contract';
@@ -203,12 +203,13 @@ function DetailsStep({
 
   // New accounts arrive here from the broker step, and "Keep account" leaves the removal question:
   // either way the old focus is gone, so start the reader at the guide.
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!editing || focusHeading > 0) headingRef.current?.focus();
   }, [editing, focusHeading]);
 
-  // After a failed submit, take the keyboard to the first field that needs fixing.
-  useEffect(() => {
+  // After a failed submit, take the keyboard to the first field that needs fixing. Layout effects for
+  // focus: it moves in the commit that shows the element (Preact runs plain effects after a paint).
+  useLayoutEffect(() => {
     if (focusErrors === 0) return;
     const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], .form-error');
     first?.focus();
@@ -724,7 +725,7 @@ function RemoveConfirm({
   const [error, setError] = useState<string | null>(null);
   const [working, setWorking] = useState(false);
   const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => cancelRef.current?.focus(), []);
+  useLayoutEffect(() => cancelRef.current?.focus(), []);
   const remove = async () => {
     if (working) return;
     setWorking(true);

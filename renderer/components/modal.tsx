@@ -3,7 +3,14 @@
  * `data-autofocus`, else the first field), Tab and Shift+Tab stay inside, Escape closes, everything
  * behind it is `inert`, and focus returns to the button that opened it when it closes.
  */
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import { createPortal } from 'react-dom';
 
 const FOCUSABLE =
@@ -37,7 +44,10 @@ export function Modal({ title, onClose, children, description, wide, fallbackFoc
     fallbackRef.current = fallbackFocus;
   });
 
-  useEffect(() => {
+  // A layout effect: the page behind is inert and focus is inside in the same commit that shows the
+  // dialog (Preact, which ships, runs plain effects only after the next paint: a keystroke in between
+  // would reach the page behind).
+  useLayoutEffect(() => {
     const dialog = dialogRef.current;
     if (!dialog) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;

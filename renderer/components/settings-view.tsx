@@ -3,7 +3,7 @@
  * theme. Validated with the shared preferences schema before anything is sent to main.
  */
 import '../zod-setup';
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { BROKERS } from '../../shared/brokers';
 import { NSE_HOLIDAYS_2026 } from '../../shared/calendar';
 import { preferencesSchema, type AccountView, type Preferences } from '../../shared/domain';
@@ -72,7 +72,8 @@ export function SettingsView({
   // Leaving Settings without saving puts the saved theme back.
   useEffect(() => () => onPreviewTheme(undefined), [onPreviewTheme]);
 
-  useEffect(() => {
+  // Layout effect: focus reaches the first problem in the commit that shows it (see app.tsx).
+  useLayoutEffect(() => {
     if (focusErrors === 0) return;
     formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], .form-error')?.focus();
   }, [focusErrors]);
