@@ -237,7 +237,8 @@ export function fivepaisaBroker(state: SimState): SimBroker {
             };
           }
           if (
-            record?.apiKey !== fields.head['key'] ||
+            !record ||
+            record.apiKey !== fields.head['key'] ||
             record.userId !== fields.body['ClientCode']
           ) {
             return simulatorMistake(
