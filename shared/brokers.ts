@@ -327,6 +327,20 @@ export function setupGuide(id: BrokerId): readonly string[] {
   ];
 }
 
+/**
+ * True when the broker's tokens can be renewed without the login page: FYERS (refresh token + PIN)
+ * and Dhan (RenewToken with the live token).
+ */
+export function renewsWithoutLogin(id: BrokerId): boolean {
+  return BROKERS[id].renewal.kind !== 'login-only';
+}
+
+/** True when a renewal needs the user's PIN (FYERS). */
+export function renewalNeedsPin(id: BrokerId): boolean {
+  const renewal = BROKERS[id].renewal;
+  return renewal.kind === 'refresh-token' && renewal.needsPin;
+}
+
 export function isBrokerId(value: unknown): value is BrokerId {
   return typeof value === 'string' && (BROKER_IDS as readonly string[]).includes(value);
 }

@@ -198,6 +198,17 @@ export const redirectUriSchema = z.string().superRefine((uri, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+/** A broker client/user ID as the account form takes it (Dhan client ID, 5paisa app User ID). */
+export const clientIdSchema = z
+  .string()
+  .trim()
+  .min(1, 'enter the client ID')
+  .max(64, 'the client ID is at most 64 characters')
+  .regex(
+    /^[A-Za-z0-9._-]+$/,
+    'the client ID has only letters, digits, dots, dashes and underscores',
+  );
+
 /** An account's non-secret configuration, as stored in settings. */
 export const accountConfigSchema = z.object({
   id: accountIdSchema,
@@ -228,6 +239,11 @@ export const accountConfigSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write the cutoff as HH:MM in IST, 24-hour, e.g. 03:00')
     .optional(),
+  /**
+   * The third, non-secret app value of brokers that need one (catalogue `clientIdLabel`): Dhan client
+   * ID, 5paisa app User ID. Letters, digits and `._-` only: it goes into URLs and request bodies.
+   */
+  clientId: clientIdSchema.optional(),
 });
 export type AccountConfig = z.infer<typeof accountConfigSchema>;
 
@@ -292,6 +308,10 @@ export const accountViewSchema = z.object({
   apiKey: z.string(),
   redirectUri: z.string(),
   thresholds: thresholdsSchema,
+  /** The account's client ID, where its broker has one (not secret). */
+  clientId: z.string().optional(),
+  /** The account's override of a guessed daily cutoff, 'HH:MM' IST. */
+  cutoffOverride: z.string().optional(),
 });
 export type AccountView = z.infer<typeof accountViewSchema>;
 

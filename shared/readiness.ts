@@ -8,7 +8,7 @@
  * `readinessAt`, so their counts always agree. Pure: no clock, no I/O; Luxon for IST.
  */
 import { DateTime } from 'luxon';
-import { BROKERS, type BrokerId } from './brokers';
+import { BROKERS, renewalNeedsPin, type BrokerId } from './brokers';
 import { MARKET_CLOSE, MARKET_OPEN, istTimeOnDate, isTradingDay } from './calendar';
 import { IST_ZONE, nextDailyCutoff } from './expiry';
 import type { ErrorKind } from './domain';
@@ -142,7 +142,10 @@ export function readinessInputOf(view: ReadinessViewFields): ReadinessInput {
   const renewal = BROKERS[view.broker].renewal;
   const autoRenews =
     view.busy === 'refresh' ||
-    (renewal.kind === 'refresh-token' && view.autoRefresh && view.hasPin && view.canRefresh);
+    (renewal.kind !== 'login-only' &&
+      view.autoRefresh &&
+      (view.hasPin || !renewalNeedsPin(view.broker)) &&
+      view.canRefresh);
   return {
     broker: view.broker,
     status: view.status,
@@ -150,7 +153,13 @@ export function readinessInputOf(view: ReadinessViewFields): ReadinessInput {
     autoRenews,
     lastErrorKind: view.lastError?.kind ?? null,
     deliveryFailed: (view.lastExport ?? []).some((e) => !e.ok),
-    renewableUntil: view.busy === 'refresh' ? null : view.refreshExpiresAt,
+    // A refresh token's life (FYERS); Dhan renews with the access token itself, while it lives.
+    renewableUntil:
+      view.busy === 'refresh'
+        ? null
+        : renewal.kind === 'renew-token'
+          ? view.expiresAt
+          : view.refreshExpiresAt,
   };
 }
 

@@ -40,6 +40,23 @@ export interface TrayPresentOptions {
   readonly morningReminder?: string;
 }
 
+/**
+ * Whether the tray offers Refresh: FYERS while its refresh token lives, Dhan while the service says its
+ * token can renew itself (alive, not rejected); never for login-only brokers.
+ */
+function canRenewNow(view: AccountView, now: Date): boolean {
+  switch (BROKERS[view.broker].renewal.kind) {
+    case 'refresh-token':
+      return (
+        view.refreshExpiresAt !== null && new Date(view.refreshExpiresAt).getTime() > now.getTime()
+      );
+    case 'renew-token':
+      return view.canRefresh;
+    case 'login-only':
+      return false;
+  }
+}
+
 const BUSY_WORDS: Readonly<Record<NonNullable<AccountView['busy']>, string>> = {
   login: 'logging in…',
   refresh: 'refreshing…',
@@ -137,14 +154,12 @@ export function presentTray(snapshot: Snapshot, now: Date, options: TrayPresentO
 
   const accounts: TrayAccountItem[] = rows.map(({ view, status, readiness }) => {
     const busy = view.busy === null ? '' : ` (${BUSY_WORDS[view.busy]})`;
-    const refreshAlive =
-      view.refreshExpiresAt !== null && new Date(view.refreshExpiresAt).getTime() > now.getTime();
     return {
       accountId: view.id,
       label: `${accountName(view)} — ${readinessShort({ status, busy: view.busy }, readiness, now)}${busy}`,
       status,
       icon: itemIcon(readiness),
-      canRefresh: BROKERS[view.broker].renewal.kind === 'refresh-token' && refreshAlive,
+      canRefresh: canRenewNow(view, now),
       canCopy: isUsable(status) && view.tokenMasked !== null,
       busy: view.busy !== null,
     };

@@ -278,7 +278,7 @@ export function createCommands(ctx: CommandContext): Commands {
     refresh: async (input, caller) => {
       const view = find(input.account, caller);
       const broker = BROKERS[view.broker];
-      if (broker.renewal.kind !== 'refresh-token') {
+      if (broker.renewal.kind === 'login-only') {
         throw new CommandError(
           'needs-login',
           caller.via === 'dashboard'

@@ -10,7 +10,7 @@
  */
 import type { AccountConfig, Preferences } from '../../../shared/domain';
 import { BROKERS } from '../../../shared/brokers';
-import { accessTokenExpiry } from '../../../shared/expiry';
+import { accessTokenExpiry, parseCutoff } from '../../../shared/expiry';
 import { isTradingDay, istDate, istTimeOnDate } from '../../../shared/calendar';
 import { nextStatusChange } from '../../../shared/status';
 import type { PlannedEvent } from './scheduler';
@@ -37,16 +37,26 @@ const DAY = 86_400_000;
 
 /** True when a token obtained at `at` would outlive a token that dies at `expiresAt`. */
 export function renewalHelpsAt(account: PlannerAccount, at: Date, expiresAt: Date): boolean {
-  return accessTokenExpiry(account.config.broker, at).getTime() > expiresAt.getTime();
+  const cutoffOverride = parseCutoff(account.config.cutoffOverride);
+  return (
+    accessTokenExpiry(account.config.broker, at, undefined, { cutoffOverride }).getTime() >
+    expiresAt.getTime()
+  );
 }
 
 export function canAutoRefresh(account: PlannerAccount, at: Date): boolean {
-  return (
-    account.config.autoRefresh &&
-    BROKERS[account.config.broker].renewal.kind === 'refresh-token' &&
-    account.refreshExpiresAt !== null &&
-    account.refreshExpiresAt.getTime() > at.getTime()
-  );
+  if (!account.config.autoRefresh) return false;
+  switch (BROKERS[account.config.broker].renewal.kind) {
+    case 'refresh-token':
+      return account.refreshExpiresAt !== null && account.refreshExpiresAt.getTime() > at.getTime();
+    case 'renew-token':
+      // Dhan RenewToken takes the live access token: only while it lives and was not rejected.
+      return (
+        !account.revoked && account.expiresAt !== null && account.expiresAt.getTime() > at.getTime()
+      );
+    case 'login-only':
+      return false;
+  }
 }
 
 /** When the silent refresh of an auto-refreshing account should run, if it should. */

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { BROKERS, type BrokerId } from '../../../shared/brokers';
-import type { BrokerAdapter, LoginGrant } from '../brokers/types';
+import type { AppCredentials, BrokerAdapter, LoginGrant } from '../brokers/types';
 import { TokenTrayError } from '../errors';
 
 export interface LoginNavigationRequest {
@@ -51,13 +51,30 @@ export async function runLoginNavigation(input: {
   adapter: BrokerAdapter;
   apiKey: string;
   redirectUri: string;
+  /**
+   * The app's credentials, for a broker whose login page exists only after a server call (Dhan's
+   * consent: adapter.startLogin). Other brokers' login URLs need only the API key.
+   */
+  credentials?: AppCredentials;
   navigator: LoginNavigator;
   timeoutMs?: number;
   state?: string;
 }): Promise<LoginGrant> {
   const state = input.state ?? newState();
   const { adapter, redirectUri } = input;
-  const authorizeUrl = adapter.authorizeUrl({ apiKey: input.apiKey, redirectUri, state });
+  let authorizeUrl: string;
+  if (adapter.startLogin) {
+    if (!input.credentials) {
+      throw new TokenTrayError(
+        'config',
+        `${BROKERS[adapter.broker].label} login could not start: its consent call needs the app's credentials (a bug).`,
+      );
+    }
+    // The broker's answer decides the page; a failure is reported before any window opens.
+    authorizeUrl = await adapter.startLogin(input.credentials, state);
+  } else {
+    authorizeUrl = adapter.authorizeUrl({ apiKey: input.apiKey, redirectUri, state });
+  }
   const allowedOrigins = [...BROKERS[adapter.broker].loginOrigins, new URL(authorizeUrl).origin];
   const redirectUrl = await input.navigator.navigate({
     accountId: input.accountId,

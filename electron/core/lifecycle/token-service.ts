@@ -8,7 +8,7 @@
  * old one only after the broker has issued it and not rejected it on validation; until then the old
  * token stays in the keychain, in memory and in every .env file.
  */
-import { BROKERS, type BrokerId } from '../../../shared/brokers';
+import { BROKERS, renewalNeedsPin, type BrokerId } from '../../../shared/brokers';
 import {
   accountConfigSchema,
   maskToken,
@@ -25,6 +25,7 @@ import { describeInstant } from '../../../shared/countdown';
 import { deepFreeze } from '../../../shared/deep-freeze';
 import { statusAt, type TokenStatus } from '../../../shared/status';
 import {
+  accessTokenExpiry,
   dailyCutoffFor,
   nextDailyCutoff,
   parseCutoff,
@@ -32,7 +33,7 @@ import {
   tokenIssuedAt,
 } from '../../../shared/expiry';
 import { ActivityLog } from '../app/activity-log';
-import type { BrokerAdapter, TokenSet } from '../brokers/types';
+import type { AppCredentials, BrokerAdapter, TokenContext, TokenSet } from '../brokers/types';
 import { TokenTrayError, toTokenTrayError } from '../errors';
 import type { PlannerAccount } from './event-planner';
 import { runLoginNavigation, type LoginNavigator } from './login-flow';
@@ -270,8 +271,27 @@ export class TokenService {
         `Paste the ${BROKERS[config.broker].apiSecretLabel} of your ${BROKERS[config.broker].label} app: TokenTray needs it to exchange the login for a token.`,
       );
     }
-    if (config.storePin && BROKERS[config.broker].renewal.kind !== 'refresh-token') {
+    if (config.storePin && !renewalNeedsPin(config.broker)) {
       throw new TokenTrayError('config', `${BROKERS[config.broker].label} does not use a PIN.`);
+    }
+    const clientIdLabel = BROKERS[config.broker].clientIdLabel;
+    if (clientIdLabel !== undefined && config.clientId === undefined) {
+      throw new TokenTrayError(
+        'config',
+        `Enter the ${clientIdLabel}: ${BROKERS[config.broker].label} needs it to log in.`,
+      );
+    }
+    if (clientIdLabel === undefined && config.clientId !== undefined) {
+      throw new TokenTrayError(
+        'config',
+        `${BROKERS[config.broker].label} has no client ID field: leave it empty.`,
+      );
+    }
+    if (config.cutoffOverride !== undefined && !BROKERS[config.broker].cutoffIsGuess) {
+      throw new TokenTrayError(
+        'config',
+        `${BROKERS[config.broker].label} documents when its tokens die: the daily cutoff cannot be overridden.`,
+      );
     }
     if (input.apiSecret) {
       this.deps.logger.registerSecret(input.apiSecret);
@@ -304,19 +324,18 @@ export class TokenService {
     await this.command(accountId, 'login', async (a) => {
       const adapter = this.adapter(a);
       const apiSecret = await this.apiSecret(a);
+      const credentials = this.credentials(a, apiSecret);
       const grant = await runLoginNavigation({
         accountId,
         adapter,
         apiKey: a.config.apiKey,
         redirectUri: a.config.redirectUri,
+        credentials,
         navigator,
         ...(this.deps.loginTimeoutMs !== undefined ? { timeoutMs: this.deps.loginTimeoutMs } : {}),
       });
       this.deps.logger.registerSecret(grant.code);
-      const tokens = await adapter.exchange(
-        { apiKey: a.config.apiKey, apiSecret, redirectUri: a.config.redirectUri },
-        grant,
-      );
+      const tokens = await adapter.exchange(credentials, grant);
       await this.accept(a, tokens, 'login', undefined, [apiSecret, grant.code]);
     });
   }
@@ -331,6 +350,10 @@ export class TokenService {
       await this.command(accountId, 'refresh', async (a) => {
         const adapter = this.adapter(a);
         const label = BROKERS[a.config.broker].label;
+        if (BROKERS[a.config.broker].renewal.kind === 'renew-token') {
+          await this.renewWithToken(a);
+          return;
+        }
         if (!adapter.refresh || BROKERS[a.config.broker].renewal.kind !== 'refresh-token') {
           throw new TokenTrayError(
             'config',
@@ -362,11 +385,7 @@ export class TokenService {
         const apiSecret = await this.apiSecret(a);
         let tokens: TokenSet;
         try {
-          tokens = await adapter.refresh(
-            { apiKey: a.config.apiKey, apiSecret, redirectUri: a.config.redirectUri },
-            refreshToken,
-            pin,
-          );
+          tokens = await adapter.refresh(this.credentials(a, apiSecret), refreshToken, pin);
         } catch (e) {
           const err = toTokenTrayError(e);
           if ((err.kind === 'expired' || err.kind === 'revoked') && a.meta) {
@@ -413,7 +432,7 @@ export class TokenService {
       }
       const adapter = this.adapter(a);
       try {
-        const profile = await adapter.validate(a.config.apiKey, token);
+        const profile = await adapter.validate(a.config.apiKey, token, this.tokenContext(a));
         a.meta = {
           ...a.meta,
           revoked: false,
@@ -456,7 +475,7 @@ export class TokenService {
       const token = await this.accessToken(a).catch(() => null);
       if (token && adapter.logout && a.meta && new Date(a.meta.expiresAt) > this.deps.clock.now()) {
         try {
-          await adapter.logout(a.config.apiKey, token);
+          await adapter.logout(a.config.apiKey, token, this.tokenContext(a));
         } catch (e) {
           this.deps.logger.warn('logout at broker failed; forgetting locally anyway', {
             accountId,
@@ -662,16 +681,17 @@ export class TokenService {
    */
   private async accept(
     a: AccountRuntime,
-    tokens: TokenSet,
+    issued: TokenSet,
     how: 'login' | 'refresh',
     keep: { refreshToken: string; refreshExpiresAt: Date } | undefined,
     known: readonly string[],
   ): Promise<void> {
     const { logger, settings, exporter, clock } = this.deps;
-    logger.registerSecret(tokens.accessToken);
-    if (tokens.refreshToken) logger.registerSecret(tokens.refreshToken);
+    logger.registerSecret(issued.accessToken);
+    if (issued.refreshToken) logger.registerSecret(issued.refreshToken);
     const id = a.config.id;
     const adapter = this.adapter(a);
+    const tokens = this.withCutoffOverride(a, issued);
     this.refuseShortLived(a, tokens);
 
     // Display fields never fail a login (issue 9 item 9): unusable ones become null.
@@ -679,7 +699,10 @@ export class TokenService {
     let userId = safeUserId(tokens.userId, secrets);
     let userName = safeUserName(tokens.userName, secrets);
     try {
-      const profile = await adapter.validate(a.config.apiKey, tokens.accessToken);
+      const profile = await adapter.validate(a.config.apiKey, tokens.accessToken, {
+        userId: tokens.userId ?? undefined,
+        clientId: a.config.clientId,
+      });
       userId = safeUserId(profile.userId, secrets) ?? userId;
       userName = safeUserName(profile.userName, secrets) ?? userName;
     } catch (e) {
@@ -908,6 +931,83 @@ export class TokenService {
     return this.deps.brokers[a.config.broker];
   }
 
+  /**
+   * What the adapter gets to log in, exchange or renew: key, secret, redirect URI and, where the
+   * broker needs one (catalogue clientIdLabel: Dhan, 5paisa), the account's client ID.
+   */
+  private credentials(a: AccountRuntime, apiSecret: string): AppCredentials {
+    const info = BROKERS[a.config.broker];
+    if (info.clientIdLabel !== undefined && !a.config.clientId) {
+      throw new TokenTrayError(
+        'config',
+        `${info.label} needs the ${info.clientIdLabel} of "${a.config.label}": open Edit account and enter it.`,
+      );
+    }
+    return {
+      apiKey: a.config.apiKey,
+      apiSecret,
+      redirectUri: a.config.redirectUri,
+      ...(a.config.clientId !== undefined ? { clientId: a.config.clientId } : {}),
+    };
+  }
+
+  /** What the broker's calls with a token may need besides it (Shoonya uid, Dhan client ID). */
+  private tokenContext(a: AccountRuntime): TokenContext {
+    return { userId: a.meta?.userId ?? undefined, clientId: a.config.clientId };
+  }
+
+  /**
+   * The account's override of a guessed daily cutoff (Shoonya, Alice Blue, IIFL) decides the expiry
+   * together with what the broker said (its own instant, the JWT `exp`): the earliest wins.
+   */
+  private withCutoffOverride(a: AccountRuntime, tokens: TokenSet): TokenSet {
+    const cutoffOverride = parseCutoff(a.config.cutoffOverride);
+    if (cutoffOverride === undefined) return tokens;
+    const expiresAt = accessTokenExpiry(a.config.broker, tokens.issuedAt, tokens.accessToken, {
+      brokerExpiresAt: tokens.brokerExpiresAt,
+      cutoffOverride,
+    });
+    return { ...tokens, expiresAt };
+  }
+
+  /**
+   * Dhan RenewToken: the live access token buys another 24 h, without the login page or a PIN. An
+   * expired or rejected token cannot renew: the user logs in.
+   */
+  private async renewWithToken(a: AccountRuntime): Promise<void> {
+    const adapter = this.adapter(a);
+    const label = BROKERS[a.config.broker].label;
+    if (!adapter.renew) {
+      throw new TokenTrayError('config', `${label} tokens can only be renewed by logging in.`);
+    }
+    const now = this.deps.clock.now();
+    const token = await this.accessToken(a);
+    if (!token || !a.meta || a.meta.revoked || new Date(a.meta.expiresAt) <= now) {
+      throw new TokenTrayError(
+        'expired',
+        `The ${label} token of "${a.config.label}" has run out or was rejected, so it cannot renew itself: click Log in.`,
+      );
+    }
+    const apiSecret = await this.apiSecret(a);
+    let tokens: TokenSet;
+    try {
+      tokens = await adapter.renew(this.credentials(a, apiSecret), token, this.tokenContext(a));
+    } catch (e) {
+      const err = toTokenTrayError(e);
+      if ((err.kind === 'expired' || err.kind === 'revoked') && new Date(a.meta.expiresAt) > now) {
+        // The broker refused a token that should still live: it was revoked (logged out elsewhere).
+        a.meta = { ...a.meta, revoked: true, lastValidatedAt: now.toISOString() };
+        await this.deps.settings.setTokenMeta(a.config.id, a.meta);
+        const message = `${label} refused to renew the token of "${a.config.label}" before its expiry (logged out elsewhere, or a new login replaced it). Click Log in to get a new one.`;
+        this.emit({ kind: 'revoked', accountId: a.config.id, message });
+        throw new TokenTrayError('revoked', message, err.details);
+      }
+      throw err;
+    }
+    this.deps.logger.registerSecret(tokens.accessToken);
+    await this.accept(a, tokens, 'refresh', undefined, [apiSecret, token]);
+  }
+
   private require(accountId: string): AccountRuntime {
     const a = this.accounts.get(accountId);
     if (!a) {
@@ -946,14 +1046,19 @@ export class TokenService {
       lastExport: a.lastExport,
       autoRefresh: a.config.autoRefresh,
       canRefresh:
-        broker.renewal.kind === 'refresh-token' &&
-        m?.refreshExpiresAt !== null &&
-        m?.refreshExpiresAt !== undefined &&
-        new Date(m.refreshExpiresAt) > now,
+        broker.renewal.kind === 'refresh-token'
+          ? m?.refreshExpiresAt !== null &&
+            m?.refreshExpiresAt !== undefined &&
+            new Date(m.refreshExpiresAt) > now
+          : broker.renewal.kind === 'renew-token'
+            ? m !== null && !m.revoked && new Date(m.expiresAt) > now
+            : false,
       hasPin: a.hasPin,
       apiKey: a.config.apiKey,
       redirectUri: a.config.redirectUri,
       thresholds: a.config.thresholds,
+      ...(a.config.clientId !== undefined ? { clientId: a.config.clientId } : {}),
+      ...(a.config.cutoffOverride !== undefined ? { cutoffOverride: a.config.cutoffOverride } : {}),
     };
   }
 
