@@ -17,6 +17,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   fyers: '/api/v3/profile',
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
+  aliceblue: '/open-api/od/v1/profile/',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -25,6 +26,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   // No code exchange: the redirect carries the token, which "exchange" checks with getProfile.
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
+  aliceblue: '/open-api/od/v1/vendor/getUserDetails',
 };
 
 let h: Harness;

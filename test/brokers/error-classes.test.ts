@@ -14,6 +14,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   fyers: '/api/v3/profile',
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
+  aliceblue: '/open-api/od/v1/profile/',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -22,6 +23,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   // No code exchange: the redirect carries the token, which "exchange" checks with getProfile.
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
+  aliceblue: '/open-api/od/v1/vendor/getUserDetails',
 };
 
 /** A 200 that passes for success at a glance but lacks the fields we need. */
@@ -31,6 +33,7 @@ const HOLLOW_SUCCESS: Record<BrokerId, unknown> = {
   fyers: { s: 'ok', code: 200, data: { name: 'x' } },
   angelone: { status: true, message: 'SUCCESS', data: { name: 'x' } },
   fivepaisa: { head: { status: '0' }, body: { Message: 'Success', Status: 0, EquityMargin: [] } },
+  aliceblue: { status: 'Ok', message: 'Success', result: [{ clientName: 'x' }] },
 };
 
 let h: Harness;
@@ -102,7 +105,9 @@ describe.each(BROKER_IDS)('%s error classes', (broker) => {
     });
     const err = await rejection(once[broker].validate(apiKey, token));
     expect(err.kind).toBe('bad-response');
-    expect(err.message).toMatch(/unexpected (data\.(user_id|fy_id|clientcode)|body\.ClientCode)/);
+    expect(err.message).toMatch(
+      /unexpected (data\.(user_id|fy_id|clientcode)|body\.ClientCode|result\.0\.clientId)/,
+    );
     expect(err.message).toMatch(/TokenTray update/);
   });
 
@@ -117,12 +122,16 @@ describe.each(BROKER_IDS)('%s error classes', (broker) => {
             ? { status: true, message: 'SUCCESS', data: { name: 'x' } }
             : broker === 'fivepaisa'
               ? { head: { status: '0' }, body: { ClientCode: 'x', Message: 'Success', Status: 0 } }
-              : { s: 'ok', code: 200, message: '' };
+              : broker === 'aliceblue'
+                ? { stat: 'Ok', clientId: 'x' }
+                : { s: 'ok', code: 200, message: '' };
     h.sim.inject({ path: TOKEN_PATH[broker], fault: { kind: 'reply', status: 200, json: body } });
     const err = await rejection(once[broker].exchange(creds, await loginGrant(h, broker)));
     expect(err.kind).toBe('bad-response');
     // Angel One's "exchange" is the profile check of the token the redirect carried.
-    expect(err.message).toMatch(broker === 'angelone' ? /clientcode/ : /access_token|AccessToken/);
+    expect(err.message).toMatch(
+      broker === 'angelone' ? /clientcode/ : /access_token|AccessToken|userSession/,
+    );
   });
 });
 

@@ -22,6 +22,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   // No code exchange: the redirect carries the token, which "exchange" checks with getProfile.
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
+  aliceblue: '/open-api/od/v1/vendor/getUserDetails',
 };
 const PROFILE_PATH: Record<BrokerId, string> = {
   upstox: '/v2/user/profile',
@@ -29,6 +30,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   fyers: '/api/v3/profile',
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
+  aliceblue: '/open-api/od/v1/profile/',
 };
 
 /** An error body in the broker's own shape with this code and message (any JSON values). */
@@ -47,6 +49,9 @@ function errorBody(broker: BrokerId, code: unknown, message: unknown): unknown {
       return { status: false, errorcode: code, message, data: null };
     case 'fivepaisa':
       return { head: { status: '0' }, body: { AccessToken: '', Message: message, Status: code } };
+    case 'aliceblue':
+      // Words in `emsg` (vendor endpoint), the code bare in `message` (A3, e.g. "EC087").
+      return { stat: 'Not_ok', status: 'Not_Ok', message: code, emsg: message };
   }
 }
 
@@ -57,6 +62,7 @@ const PLAIN_CODE: Record<BrokerId, string | number> = {
   fyers: -99,
   angelone: 'AB2000',
   fivepaisa: -1,
+  aliceblue: 'EC003',
 };
 
 /** A success profile in the broker's shape. */
@@ -68,6 +74,13 @@ function profileBody(broker: BrokerId, userId: unknown, userName: unknown): unkn
   }
   if (broker === 'angelone') {
     return { status: true, message: 'SUCCESS', data: { clientcode: userId, name: userName } };
+  }
+  if (broker === 'aliceblue') {
+    return {
+      status: 'Ok',
+      message: 'Success',
+      result: [{ clientId: userId, clientName: userName }],
+    };
   }
   return broker === 'fyers'
     ? { s: 'ok', code: 200, message: '', data: { fy_id: userId, name: userName } }
@@ -109,7 +122,9 @@ async function exchangeSecrets(broker: BrokerId) {
       ? [sha256(creds.apiKey + grant.code + creds.apiSecret)]
       : broker === 'fyers'
         ? [sha256(`${creds.apiKey}:${creds.apiSecret}`)]
-        : [];
+        : broker === 'aliceblue'
+          ? [sha256(`${grant.userId}${grant.code}${creds.apiSecret}`)]
+          : [];
   return { creds, grant, secrets: [creds.apiSecret, grant.code, ...derived] };
 }
 
@@ -180,7 +195,7 @@ describe('issue 9 item 3: broker text is bounded, single-line, shape-checked and
       const tokens = await h.adapters[broker].exchange(creds, grant);
       const t = tokens.accessToken;
       const header =
-        broker === 'upstox'
+        broker === 'upstox' || broker === 'aliceblue'
           ? `Bearer ${t}`
           : broker === 'kite'
             ? `token ${creds.apiKey}:${t}`

@@ -33,7 +33,22 @@ const GRANT_PARAM: Record<BrokerId, string> = {
   fyers: 'auth_code',
   angelone: 'auth_token',
   fivepaisa: 'RequestToken',
+  aliceblue: 'authCode',
 };
+
+/** The user id Alice Blue's redirect carries beside the grant (LoginGrant.userId). */
+const ALICEBLUE_USER = 'AB12345';
+
+/**
+ * Brokers whose redirect need not carry `state` (the login URL has no way to send it, and Kite's
+ * redirect_params do not apply): one that comes back must still match.
+ */
+const STATE_OPTIONAL: ReadonlySet<BrokerId> = new Set<BrokerId>(['aliceblue']);
+
+/** What parseRedirect yields for a valid redirect carrying `grant`. */
+function grantOf(broker: BrokerId, grant: string) {
+  return broker === 'aliceblue' ? { code: grant, userId: ALICEBLUE_USER } : { code: grant };
+}
 
 /** The parameters each broker's successful redirect carries (brokers.md §1 "Redirect carries"). */
 function successParams(broker: BrokerId, grant: string, state: string): [string, string][] {
@@ -70,6 +85,14 @@ function successParams(broker: BrokerId, grant: string, state: string): [string,
       // brokers-more.md §2.3 [Doc sample]: `?RequestToken=<JWT>&state=<State>`.
       return [
         ['RequestToken', grant],
+        ['state', state],
+      ];
+    case 'aliceblue':
+      // brokers-more.md §2.5: `?authCode=..&userId=..`. No state is ever sent (echoesState false);
+      // the valid form here carries it anyway, as one that comes back must match.
+      return [
+        ['authCode', grant],
+        ['userId', ALICEBLUE_USER],
         ['state', state],
       ];
   }
@@ -204,7 +227,14 @@ const mutationArb: fc.Arbitrary<[string, string, Mutation]> = fc.oneof(
   tag(
     'state',
     fc.constantFrom<[string, Mutation]>(
-      ['state missing', (p) => ({ ...p, params: without(p.params, 'state') })],
+      [
+        'state missing',
+        // A broker that never echoes state may leave it out: only a foreign one spoils its redirect.
+        (p, c) =>
+          STATE_OPTIONAL.has(c.broker)
+            ? { ...p, params: replace(p.params, 'state', 'never-this-state') }
+            : { ...p, params: without(p.params, 'state') },
+      ],
       ['state empty', (p) => ({ ...p, params: replace(p.params, 'state', '') })],
       ['state duplicated', (p, c) => ({ ...p, params: [...p.params, ['state', c.state]] })],
       [
@@ -251,7 +281,10 @@ const mutationArb: fc.Arbitrary<[string, string, Mutation]> = fc.oneof(
       [
         'broker status spoilt',
         (p, c) =>
-          c.broker === 'upstox' || c.broker === 'angelone' || c.broker === 'fivepaisa'
+          c.broker === 'upstox' ||
+          c.broker === 'angelone' ||
+          c.broker === 'fivepaisa' ||
+          c.broker === 'aliceblue'
             ? { ...p, params: [...p.params, ['error', 'access_denied']] }
             : c.broker === 'kite'
               ? { ...p, params: replace(p.params, 'status', 'cancelled') }
@@ -260,7 +293,10 @@ const mutationArb: fc.Arbitrary<[string, string, Mutation]> = fc.oneof(
       [
         'broker status removed',
         (p, c) =>
-          c.broker === 'upstox' || c.broker === 'angelone' || c.broker === 'fivepaisa'
+          c.broker === 'upstox' ||
+          c.broker === 'angelone' ||
+          c.broker === 'fivepaisa' ||
+          c.broker === 'aliceblue'
             ? { ...p, params: [...p.params, ['error', 'server_error']] }
             : { ...p, params: without(p.params, c.broker === 'kite' ? 'status' : 's') },
       ],
@@ -310,9 +346,24 @@ describe('redirect parsing (properties)', () => {
         const redirectUri = redirectUriOf(c);
         const adapter = adapters[c.broker];
         expect(adapter.isRedirect(url, redirectUri)).toBe(true);
-        expect(adapter.parseRedirect(url, { redirectUri, state: c.state })).toEqual({
-          code: c.grant,
-        });
+        expect(adapter.parseRedirect(url, { redirectUri, state: c.state })).toEqual(
+          grantOf(c.broker, c.grant),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a broker whose redirect need not carry state yields its grant without one', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        if (!STATE_OPTIONAL.has(c.broker)) return;
+        const parts = validParts(c);
+        const url = build({ ...parts, params: without(parts.params, 'state') });
+        const redirectUri = redirectUriOf(c);
+        expect(adapters[c.broker].parseRedirect(url, { redirectUri, state: c.state })).toEqual(
+          grantOf(c.broker, c.grant),
+        );
       }),
       { numRuns: 300 },
     );

@@ -16,6 +16,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   // No code exchange: the redirect carries the token, which "exchange" checks with getProfile.
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
+  aliceblue: '/open-api/od/v1/vendor/getUserDetails',
 };
 const PROFILE_PATH: Record<BrokerId, string> = {
   upstox: '/v2/user/profile',
@@ -23,6 +24,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   fyers: '/api/v3/profile',
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
+  aliceblue: '/open-api/od/v1/profile/',
 };
 /** The profile-like check's HTTP method where it is not GET. */
 const PROFILE_METHOD: Partial<Record<BrokerId, string>> = {

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROKER_IDS, type BrokerId } from '../../shared/brokers';
 import { TokenTrayError } from '../../electron/core/errors';
-import type { SimFault } from '../simulator/index';
+import { DEFAULT_SIM_USERS, type SimFault } from '../simulator/index';
 import {
   STATE,
   credentialsOf,
@@ -30,6 +30,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   fyers: '/api/v3/profile',
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
+  aliceblue: '/open-api/od/v1/profile/',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -38,6 +39,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   // No code exchange: the redirect carries the token, which "exchange" checks with getProfile.
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
+  aliceblue: '/open-api/od/v1/vendor/getUserDetails',
 };
 
 /** An error body in the broker's own shape whose free text is `text`. */
@@ -54,6 +56,8 @@ function echoBody(broker: BrokerId, text: string): unknown {
       return { s: 'error', code: -99, message: text };
     case 'fivepaisa':
       return { head: { status: '0' }, body: { Message: text, Status: -1 } };
+    case 'aliceblue':
+      return { stat: 'Not_ok', emsg: text };
   }
 }
 
@@ -91,7 +95,9 @@ function derived(broker: BrokerId, creds: { apiKey: string; apiSecret: string },
       ? [sha256(creds.apiKey + code + creds.apiSecret)]
       : broker === 'fyers'
         ? [sha256(`${creds.apiKey}:${creds.apiSecret}`)]
-        : [];
+        : broker === 'aliceblue'
+          ? [sha256(DEFAULT_SIM_USERS.aliceblue.userId + code + creds.apiSecret)]
+          : [];
   for (const v of values) secrets.add(v);
   return values;
 }
@@ -161,7 +167,7 @@ beforeAll(async () => {
     const text = encodeURIComponent(`failed for ${g4.code} in ${STATE}`);
     await capture(() =>
       a.parseRedirect(
-        `${redirectUri}?code=${encodeURIComponent(g4.code)}&request_token=${encodeURIComponent(g4.code)}&auth_code=${encodeURIComponent(g4.code)}&error=x&error_description=${text}&status=${text}&s=error&message=${text}&state=${STATE}`,
+        `${redirectUri}?code=${encodeURIComponent(g4.code)}&request_token=${encodeURIComponent(g4.code)}&auth_code=${encodeURIComponent(g4.code)}&authCode=${encodeURIComponent(g4.code)}&error=x&error_description=${text}&status=${text}&s=error&message=${text}&state=${STATE}`,
         { redirectUri, state: STATE },
       ),
     );
@@ -193,7 +199,8 @@ beforeAll(async () => {
     // validate share one path, so a fault left over from above must not reach its logout.
     h.sim.clearFaults();
     // 5paisa has no logout endpoint (brokers-more.md §2.3): the token is revoked as elsewhere.
-    if (broker === 'fivepaisa') h.sim.revokeToken(tokens.accessToken);
+    // Nor has Alice Blue's API session (brokers-more.md §2.5).
+    if (broker === 'fivepaisa' || broker === 'aliceblue') h.sim.revokeToken(tokens.accessToken);
     await a.logout?.(creds.apiKey, tokens.accessToken);
     await capture(a.validate(creds.apiKey, tokens.accessToken));
   }
@@ -202,7 +209,8 @@ beforeAll(async () => {
   await h.sim.setOffline(true);
   for (const broker of BROKER_IDS) {
     const creds = credentialsOf(h.sim, broker);
-    const g = { code: `offline-grant-${broker}` };
+    // With the user id Alice Blue's redirect carries beside the grant (its checksum needs it).
+    const g = { code: `offline-grant-${broker}`, userId: DEFAULT_SIM_USERS[broker].userId };
     secrets.add(g.code);
     derived(broker, creds, g.code);
     await capture(once[broker].exchange(creds, g));

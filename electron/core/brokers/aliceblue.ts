@@ -86,14 +86,19 @@ const envelopeSchema = z.object({
   message: z.unknown().optional(),
 });
 
-/** The "code" of an answer: a `message` without any whitespace (A3's bare "EC087"), raw. */
+const present = (v: unknown) => v !== undefined && v !== null && v !== '';
+
+/**
+ * The "code" of an answer, raw: A3's `message` when it is a bare code ("EC087": no whitespace), or
+ * whatever `message` holds when `emsg` beside it carries the words (Guess). Anything offered as a
+ * code is made safe — or refused as unreadable — by brokerCode().
+ */
 function rawCode(json: unknown): unknown {
   const parsed = envelopeSchema.safeParse(json);
   if (!parsed.success) return undefined;
-  const { message } = parsed.data;
-  if (message === undefined || message === null || message === '') return undefined;
-  // A string with whitespace is words, not a code; anything else (a number, an object, one word)
-  // is offered as a code and made safe — or refused as unreadable — by brokerCode().
+  const { emsg, message } = parsed.data;
+  if (!present(message)) return undefined;
+  if (present(emsg)) return message;
   return typeof message === 'string' && /\s/.test(message) ? undefined : message;
 }
 
@@ -102,7 +107,7 @@ function rawWords(json: unknown): unknown {
   const parsed = envelopeSchema.safeParse(json);
   if (!parsed.success) return undefined;
   const { emsg, message } = parsed.data;
-  if (emsg !== undefined && emsg !== null && emsg !== '') return emsg;
+  if (present(emsg)) return emsg;
   return rawCode(json) === undefined ? message : undefined;
 }
 
