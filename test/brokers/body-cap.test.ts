@@ -18,6 +18,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
   aliceblue: '/open-api/od/v1/profile/',
+  shoonya: '/NorenWClientAPI/UserDetails',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -27,6 +28,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
   aliceblue: '/open-api/od/v1/vendor/getUserDetails',
+  shoonya: '/NorenWClientAPI/GenAcsTok',
 };
 
 let h: Harness;

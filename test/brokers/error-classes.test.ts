@@ -15,6 +15,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
   aliceblue: '/open-api/od/v1/profile/',
+  shoonya: '/NorenWClientAPI/UserDetails',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -24,6 +25,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
   aliceblue: '/open-api/od/v1/vendor/getUserDetails',
+  shoonya: '/NorenWClientAPI/GenAcsTok',
 };
 
 /** A 200 that passes for success at a glance but lacks the fields we need. */
@@ -34,6 +36,7 @@ const HOLLOW_SUCCESS: Record<BrokerId, unknown> = {
   angelone: { status: true, message: 'SUCCESS', data: { name: 'x' } },
   fivepaisa: { head: { status: '0' }, body: { Message: 'Success', Status: 0, EquityMargin: [] } },
   aliceblue: { status: 'Ok', message: 'Success', result: [{ clientName: 'x' }] },
+  shoonya: { stat: 'Ok', uname: 'x' },
 };
 
 let h: Harness;
@@ -106,7 +109,7 @@ describe.each(BROKER_IDS)('%s error classes', (broker) => {
     const err = await rejection(once[broker].validate(apiKey, token));
     expect(err.kind).toBe('bad-response');
     expect(err.message).toMatch(
-      /unexpected (data\.(user_id|fy_id|clientcode)|body\.ClientCode|result\.0\.clientId)/,
+      /unexpected (data\.(user_id|fy_id|clientcode)|body\.ClientCode|result\.0\.clientId|actid)/,
     );
     expect(err.message).toMatch(/TokenTray update/);
   });

@@ -23,6 +23,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
   aliceblue: '/open-api/od/v1/vendor/getUserDetails',
+  shoonya: '/NorenWClientAPI/GenAcsTok',
 };
 const PROFILE_PATH: Record<BrokerId, string> = {
   upstox: '/v2/user/profile',
@@ -31,6 +32,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
   aliceblue: '/open-api/od/v1/profile/',
+  shoonya: '/NorenWClientAPI/UserDetails',
 };
 
 /** An error body in the broker's own shape with this code and message (any JSON values). */
@@ -52,6 +54,9 @@ function errorBody(broker: BrokerId, code: unknown, message: unknown): unknown {
     case 'aliceblue':
       // Words in `emsg` (vendor endpoint), the code bare in `message` (A3, e.g. "EC087").
       return { stat: 'Not_ok', status: 'Not_Ok', message: code, emsg: message };
+    case 'shoonya':
+      // Noren has no error code: `stat` ("Not_Ok") is what details.brokerCode holds.
+      return { stat: code, emsg: message };
   }
 }
 
@@ -63,6 +68,7 @@ const PLAIN_CODE: Record<BrokerId, string | number> = {
   angelone: 'AB2000',
   fivepaisa: -1,
   aliceblue: 'EC003',
+  shoonya: 'Not_Ok',
 };
 
 /** A success profile in the broker's shape. */
@@ -74,6 +80,9 @@ function profileBody(broker: BrokerId, userId: unknown, userName: unknown): unkn
   }
   if (broker === 'angelone') {
     return { status: true, message: 'SUCCESS', data: { clientcode: userId, name: userName } };
+  }
+  if (broker === 'shoonya') {
+    return { stat: 'Ok', actid: userId, uname: userName };
   }
   if (broker === 'aliceblue') {
     return {
@@ -125,6 +134,8 @@ async function exchangeSecrets(broker: BrokerId) {
         : broker === 'aliceblue'
           ? [sha256(`${grant.userId}${grant.code}${creds.apiSecret}`)]
           : [];
+  // Shoonya: SHA-256(client_id + secret + code) (brokers-more.md §2.4).
+  if (broker === 'shoonya') derived.push(sha256(creds.apiKey + creds.apiSecret + grant.code));
   return { creds, grant, secrets: [creds.apiSecret, grant.code, ...derived] };
 }
 

@@ -34,6 +34,7 @@ const GRANT_PARAM: Record<BrokerId, string> = {
   angelone: 'auth_token',
   fivepaisa: 'RequestToken',
   aliceblue: 'authCode',
+  shoonya: 'code',
 };
 
 /** The user id Alice Blue's redirect carries beside the grant (LoginGrant.userId). */
@@ -43,7 +44,7 @@ const ALICEBLUE_USER = 'AB12345';
  * Brokers whose redirect need not carry `state` (the login URL has no way to send it, and Kite's
  * redirect_params do not apply): one that comes back must still match.
  */
-const STATE_OPTIONAL: ReadonlySet<BrokerId> = new Set<BrokerId>(['aliceblue']);
+const STATE_OPTIONAL: ReadonlySet<BrokerId> = new Set<BrokerId>(['aliceblue', 'shoonya']);
 
 /** What parseRedirect yields for a valid redirect carrying `grant`. */
 function grantOf(broker: BrokerId, grant: string) {
@@ -93,6 +94,13 @@ function successParams(broker: BrokerId, grant: string, state: string): [string,
       return [
         ['authCode', grant],
         ['userId', ALICEBLUE_USER],
+        ['state', state],
+      ];
+    case 'shoonya':
+      // brokers-more.md §2.4: `?code=<uuid>`. No state is sent (echoesState false); one that comes
+      // back must match, as above.
+      return [
+        ['code', grant],
         ['state', state],
       ];
   }
@@ -284,7 +292,8 @@ const mutationArb: fc.Arbitrary<[string, string, Mutation]> = fc.oneof(
           c.broker === 'upstox' ||
           c.broker === 'angelone' ||
           c.broker === 'fivepaisa' ||
-          c.broker === 'aliceblue'
+          c.broker === 'aliceblue' ||
+          c.broker === 'shoonya'
             ? { ...p, params: [...p.params, ['error', 'access_denied']] }
             : c.broker === 'kite'
               ? { ...p, params: replace(p.params, 'status', 'cancelled') }
@@ -296,7 +305,8 @@ const mutationArb: fc.Arbitrary<[string, string, Mutation]> = fc.oneof(
           c.broker === 'upstox' ||
           c.broker === 'angelone' ||
           c.broker === 'fivepaisa' ||
-          c.broker === 'aliceblue'
+          c.broker === 'aliceblue' ||
+          c.broker === 'shoonya'
             ? { ...p, params: [...p.params, ['error', 'server_error']] }
             : { ...p, params: without(p.params, c.broker === 'kite' ? 'status' : 's') },
       ],

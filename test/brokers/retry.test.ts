@@ -17,6 +17,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
   aliceblue: '/open-api/od/v1/vendor/getUserDetails',
+  shoonya: '/NorenWClientAPI/GenAcsTok',
 };
 const PROFILE_PATH: Record<BrokerId, string> = {
   upstox: '/v2/user/profile',
@@ -25,10 +26,12 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
   aliceblue: '/open-api/od/v1/profile/',
+  shoonya: '/NorenWClientAPI/UserDetails',
 };
 /** The profile-like check's HTTP method where it is not GET. */
 const PROFILE_METHOD: Partial<Record<BrokerId, string>> = {
   fivepaisa: 'POST',
+  shoonya: 'POST',
 };
 
 /**

@@ -31,6 +31,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
   aliceblue: '/open-api/od/v1/profile/',
+  shoonya: '/NorenWClientAPI/UserDetails',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -40,6 +41,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   angelone: '/rest/secure/angelbroking/user/v1/getProfile',
   fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
   aliceblue: '/open-api/od/v1/vendor/getUserDetails',
+  shoonya: '/NorenWClientAPI/GenAcsTok',
 };
 
 /** An error body in the broker's own shape whose free text is `text`. */
@@ -58,6 +60,8 @@ function echoBody(broker: BrokerId, text: string): unknown {
       return { head: { status: '0' }, body: { Message: text, Status: -1 } };
     case 'aliceblue':
       return { stat: 'Not_ok', emsg: text };
+    case 'shoonya':
+      return { stat: 'Not_Ok', emsg: text };
   }
 }
 
@@ -98,6 +102,8 @@ function derived(broker: BrokerId, creds: { apiKey: string; apiSecret: string },
         : broker === 'aliceblue'
           ? [sha256(DEFAULT_SIM_USERS.aliceblue.userId + code + creds.apiSecret)]
           : [];
+  // Shoonya: SHA-256(client_id + secret + code) (brokers-more.md §2.4).
+  if (broker === 'shoonya') values.push(sha256(creds.apiKey + creds.apiSecret + code));
   for (const v of values) secrets.add(v);
   return values;
 }

@@ -106,6 +106,7 @@ describe('Shoonya adapter against the simulator', () => {
     expect(err.message).toMatch(/checksum.*secret key/);
     expect(err.details).toMatchObject({ status: 200, brokerCode: 'Not_Ok' });
     expect(h.sim.requestsTo('POST', TOKEN)).toHaveLength(1);
+    expect(h.sim.grantUsed(grant.code)).toBe(true);
     const again = await rejection(h.adapters.shoonya.exchange(creds, grant));
     expect(again.kind).toBe('login-failed');
   });

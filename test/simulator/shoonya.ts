@@ -12,7 +12,7 @@
  * checksum's is "Invalid Checksum", a spent code's "Invalid code"; `expires_in` is epoch seconds, as
  * a string (Noren sends numbers as strings); the access token is opaque.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { loginErrorPage, loginPage, redirectTo } from './login-page';
 import type { SimState } from './state';
 import { randomAlnum } from './tokens';
@@ -87,20 +87,6 @@ function jData(req: SimRequest, keys: readonly string[]): Record<string, string>
 export function shoonyaBroker(state: SimState): SimBroker {
   const loginApp = (req: SimRequest) => state.app('shoonya', req.query['client_id']);
 
-  /** Grants are issued here (not by SimState.newGrant) to carry the UUID shape public reports show. */
-  const codes = new Map<string, string>(); // uuid → the SimState grant it stands for
-
-  function newCode(apiKey: string): string {
-    const app = state.app('shoonya', apiKey)!;
-    const grant = state.newGrant(app);
-    const code = randomUUID();
-    codes.set(code, grant);
-    return code;
-  }
-
-  /** The SimState grant a code stands for (sim.issueGrant's own codes stand for themselves). */
-  const grantOf = (code: string) => codes.get(code) ?? code;
-
   /** The token and uid of an authorised call, or Noren's refusal. */
   function authorised(req: SimRequest): { token: string; uid: string } | SimReply {
     const body = jData(req, ['uid']);
@@ -149,7 +135,8 @@ export function shoonyaBroker(state: SimState): SimBroker {
           if (req.form?.['decision'] !== 'login') {
             return redirectTo(app.redirectUri, [['error', 'access_denied']]);
           }
-          return redirectTo(app.redirectUri, [['code', newCode(app.apiKey)]]);
+          // The code is a UUID (SimState.newGrant), as in public reports.
+          return redirectTo(app.redirectUri, [['code', state.newGrant(app)]]);
         },
       },
       {
@@ -158,7 +145,7 @@ export function shoonyaBroker(state: SimState): SimBroker {
         // A forced fault still burns the code the request carried.
         onFault: (req) => {
           const m = /"code"\s*:\s*"([^"]+)"/.exec(req.body);
-          if (m?.[1]) state.takeGrant('shoonya', grantOf(m[1]));
+          if (m?.[1]) state.takeGrant('shoonya', m[1]);
         },
         handle: (req) => {
           if (req.headers['authorization'] !== undefined) {
@@ -170,9 +157,8 @@ export function shoonyaBroker(state: SimState): SimBroker {
           const body = jData(req, ['code', 'checksum']);
           if (!('code' in body)) return body as SimReply;
           const code = body['code'];
-          const grantKey = grantOf(code);
-          const status = state.grantStatus('shoonya', grantKey);
-          const grant = state.takeGrant('shoonya', grantKey);
+          const status = state.grantStatus('shoonya', code);
+          const grant = state.takeGrant('shoonya', code);
           // Guess: Noren's words for a spent, expired or unknown code.
           if (!grant) return notOk(status === 'expired' ? 'Code expired' : 'Invalid code');
           const app = state.app('shoonya', grant.apiKey);

@@ -3,6 +3,7 @@
  * Lifetimes default to the brokers' documented/observed rules (brokers.md §1 "Access-token expiry",
  * §4 refresh token) and can be replaced per test.
  */
+import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { type BrokerId } from '../../shared/brokers';
 import { IST_ZONE, ruleExpiry } from '../../shared/expiry';
@@ -210,6 +211,8 @@ export class SimState {
                 expiresAt,
               )
             : randomAlnum(app.broker === 'kite' ? 32 : 6);
+      // Shoonya's OAuth code is a UUID in public reports (brokers-more.md §2.4 [Code]).
+      if (app.broker === 'shoonya') code = randomUUID();
     } while (this.grants.has(code));
     this.grants.set(code, {
       broker: app.broker,
