@@ -19,6 +19,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
   aliceblue: '/open-api/od/v1/profile/',
   shoonya: '/NorenWClientAPI/UserDetails',
+  iifl: '/v1/profile',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -29,6 +30,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
   aliceblue: '/open-api/od/v1/vendor/getUserDetails',
   shoonya: '/NorenWClientAPI/GenAcsTok',
+  iifl: '/v1/getusersession',
 };
 
 let h: Harness;

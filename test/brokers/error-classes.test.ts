@@ -16,6 +16,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
   aliceblue: '/open-api/od/v1/profile/',
   shoonya: '/NorenWClientAPI/UserDetails',
+  iifl: '/v1/profile',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -26,6 +27,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
   aliceblue: '/open-api/od/v1/vendor/getUserDetails',
   shoonya: '/NorenWClientAPI/GenAcsTok',
+  iifl: '/v1/getusersession',
 };
 
 /** A 200 that passes for success at a glance but lacks the fields we need. */
@@ -37,6 +39,7 @@ const HOLLOW_SUCCESS: Record<BrokerId, unknown> = {
   fivepaisa: { head: { status: '0' }, body: { Message: 'Success', Status: 0, EquityMargin: [] } },
   aliceblue: { status: 'Ok', message: 'Success', result: [{ clientName: 'x' }] },
   shoonya: { stat: 'Ok', uname: 'x' },
+  iifl: { status: 'Ok', message: 'Success', result: { clientName: 'x' } },
 };
 
 let h: Harness;

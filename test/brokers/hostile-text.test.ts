@@ -24,6 +24,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
   aliceblue: '/open-api/od/v1/vendor/getUserDetails',
   shoonya: '/NorenWClientAPI/GenAcsTok',
+  iifl: '/v1/getusersession',
 };
 const PROFILE_PATH: Record<BrokerId, string> = {
   upstox: '/v2/user/profile',
@@ -33,6 +34,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
   aliceblue: '/open-api/od/v1/profile/',
   shoonya: '/NorenWClientAPI/UserDetails',
+  iifl: '/v1/profile',
 };
 
 /** An error body in the broker's own shape with this code and message (any JSON values). */
@@ -57,6 +59,8 @@ function errorBody(broker: BrokerId, code: unknown, message: unknown): unknown {
     case 'shoonya':
       // Noren has no error code: `stat` ("Not_Ok") is what details.brokerCode holds.
       return { stat: code, emsg: message };
+    case 'iifl':
+      return { status: 'Not_Ok', code, message, result: [] };
   }
 }
 
@@ -69,6 +73,7 @@ const PLAIN_CODE: Record<BrokerId, string | number> = {
   fivepaisa: -1,
   aliceblue: 'EC003',
   shoonya: 'Not_Ok',
+  iifl: 'EC003',
 };
 
 /** A success profile in the broker's shape. */
@@ -90,6 +95,9 @@ function profileBody(broker: BrokerId, userId: unknown, userName: unknown): unkn
       message: 'Success',
       result: [{ clientId: userId, clientName: userName }],
     };
+  }
+  if (broker === 'iifl') {
+    return { status: 'Ok', message: 'Success', result: { clientId: userId, clientName: userName } };
   }
   return broker === 'fyers'
     ? { s: 'ok', code: 200, message: '', data: { fy_id: userId, name: userName } }
@@ -136,6 +144,9 @@ async function exchangeSecrets(broker: BrokerId) {
           : [];
   // Shoonya: SHA-256(client_id + secret + code) (brokers-more.md §2.4).
   if (broker === 'shoonya') derived.push(sha256(creds.apiKey + creds.apiSecret + grant.code));
+  // IIFL Capital: SHA-256(clientId + authCode + appSecret) (brokers-more.md §2.8).
+  if (broker === 'iifl')
+    derived.push(sha256(`${grant.userId ?? ''}${grant.code}${creds.apiSecret}`));
   return { creds, grant, secrets: [creds.apiSecret, grant.code, ...derived] };
 }
 

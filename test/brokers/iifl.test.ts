@@ -260,7 +260,7 @@ describe('IIFL Capital adapter against the simulator', () => {
     });
     const hollow = await rejection(h.adapters.iifl.validate(creds.apiKey, tokens.accessToken));
     expect(hollow.kind).toBe('bad-response');
-    expect(hollow.message).toMatch(/result\.clientId/);
+    expect(hollow.message).toMatch(/result\.0\.clientId/);
   });
 });
 

@@ -35,19 +35,24 @@ const GRANT_PARAM: Record<BrokerId, string> = {
   fivepaisa: 'RequestToken',
   aliceblue: 'authCode',
   shoonya: 'code',
+  iifl: 'authCode',
 };
 
 /** The user id Alice Blue's redirect carries beside the grant (LoginGrant.userId). */
 const ALICEBLUE_USER = 'AB12345';
 
+/** The client id IIFL Capital's redirect carries beside the grant (LoginGrant.userId). */
+const IIFL_CLIENT = 'IIFL12345';
+
 /**
  * Brokers whose redirect need not carry `state` (the login URL has no way to send it, and Kite's
  * redirect_params do not apply): one that comes back must still match.
  */
-const STATE_OPTIONAL: ReadonlySet<BrokerId> = new Set<BrokerId>(['aliceblue', 'shoonya']);
+const STATE_OPTIONAL: ReadonlySet<BrokerId> = new Set<BrokerId>(['aliceblue', 'shoonya', 'iifl']);
 
 /** What parseRedirect yields for a valid redirect carrying `grant`. */
 function grantOf(broker: BrokerId, grant: string) {
+  if (broker === 'iifl') return { code: grant, userId: IIFL_CLIENT };
   return broker === 'aliceblue' ? { code: grant, userId: ALICEBLUE_USER } : { code: grant };
 }
 
@@ -101,6 +106,14 @@ function successParams(broker: BrokerId, grant: string, state: string): [string,
       // back must match, as above.
       return [
         ['code', grant],
+        ['state', state],
+      ];
+    case 'iifl':
+      // brokers-more.md §2.8 (a) [Code]: `?authCode=..&clientId=..`, no state (echoesState false);
+      // one that comes back must match, as above.
+      return [
+        ['authCode', grant],
+        ['clientId', IIFL_CLIENT],
         ['state', state],
       ];
   }
@@ -289,6 +302,7 @@ const mutationArb: fc.Arbitrary<[string, string, Mutation]> = fc.oneof(
       [
         'broker status spoilt',
         (p, c) =>
+          c.broker === 'iifl' ||
           c.broker === 'upstox' ||
           c.broker === 'angelone' ||
           c.broker === 'fivepaisa' ||
@@ -302,6 +316,7 @@ const mutationArb: fc.Arbitrary<[string, string, Mutation]> = fc.oneof(
       [
         'broker status removed',
         (p, c) =>
+          c.broker === 'iifl' ||
           c.broker === 'upstox' ||
           c.broker === 'angelone' ||
           c.broker === 'fivepaisa' ||

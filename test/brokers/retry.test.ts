@@ -18,6 +18,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
   aliceblue: '/open-api/od/v1/vendor/getUserDetails',
   shoonya: '/NorenWClientAPI/GenAcsTok',
+  iifl: '/v1/getusersession',
 };
 const PROFILE_PATH: Record<BrokerId, string> = {
   upstox: '/v2/user/profile',
@@ -27,6 +28,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
   aliceblue: '/open-api/od/v1/profile/',
   shoonya: '/NorenWClientAPI/UserDetails',
+  iifl: '/v1/profile',
 };
 /** The profile-like check's HTTP method where it is not GET. */
 const PROFILE_METHOD: Partial<Record<BrokerId, string>> = {

@@ -32,6 +32,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   fivepaisa: '/VendorsAPI/Service1.svc/V4/Margin',
   aliceblue: '/open-api/od/v1/profile/',
   shoonya: '/NorenWClientAPI/UserDetails',
+  iifl: '/v1/profile',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -42,6 +43,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   fivepaisa: '/VendorsAPI/Service1.svc/GetAccessToken',
   aliceblue: '/open-api/od/v1/vendor/getUserDetails',
   shoonya: '/NorenWClientAPI/GenAcsTok',
+  iifl: '/v1/getusersession',
 };
 
 /** An error body in the broker's own shape whose free text is `text`. */
@@ -62,6 +64,8 @@ function echoBody(broker: BrokerId, text: string): unknown {
       return { stat: 'Not_ok', emsg: text };
     case 'shoonya':
       return { stat: 'Not_Ok', emsg: text };
+    case 'iifl':
+      return { status: 'Not_Ok', message: text, result: [] };
   }
 }
 
@@ -104,6 +108,8 @@ function derived(broker: BrokerId, creds: { apiKey: string; apiSecret: string },
           : [];
   // Shoonya: SHA-256(client_id + secret + code) (brokers-more.md §2.4).
   if (broker === 'shoonya') values.push(sha256(creds.apiKey + creds.apiSecret + code));
+  // IIFL Capital: SHA-256(clientId + authCode + appSecret) (brokers-more.md §2.8).
+  if (broker === 'iifl') values.push(sha256(`IIFL00001${code}${creds.apiSecret}`));
   for (const v of values) secrets.add(v);
   return values;
 }

@@ -114,6 +114,17 @@ function isOk(json: unknown): boolean {
   );
 }
 
+/**
+ * An answer that is a refusal: any HTTP error, or a 200 whose status says so ("Not_Ok", an EC code).
+ * A 200 without any status is not a refusal but an answer TokenTray does not understand (the schema
+ * then names what is missing).
+ */
+function isRefusal(res: HttpResponse): boolean {
+  if (res.status !== 200) return true;
+  const parsed = envelopeSchema.safeParse(res.json);
+  return parsed.success && parsed.data.status !== undefined && !isOk(res.json);
+}
+
 const sessionResponseSchema = z.object({
   status: z.string().regex(/^ok$/i),
   userSession: z.string().min(1),
@@ -121,8 +132,9 @@ const sessionResponseSchema = z.object({
 
 /**
  * Guess: the profile's fields. OpenAlgo reads every IIFL answer as `result` (an object, or a list of
- * one); the client code must be there (a success without it is not a profile), the name is display
- * data of any type.
+ * objects, the first one used); the client code must be there (a success without it is not a
+ * profile), the name is display data of any type. Checked in list form (profileRows), so a missing
+ * field is named the same way for both.
  */
 const profileFields = z.object({
   clientId: z.string().min(1),
@@ -131,11 +143,17 @@ const profileFields = z.object({
 });
 const profileResponseSchema = z.object({
   status: z.string().regex(/^ok$/i),
-  result: z.preprocess(
-    (v: unknown): unknown => (Array.isArray(v) && v.length === 1 ? (v[0] as unknown) : v),
-    profileFields,
-  ),
+  result: z.tuple([profileFields]).rest(z.unknown()),
 });
+
+/** The answer with `result` as a list (an object becomes a list of one). */
+function profileRows(res: HttpResponse): HttpResponse {
+  const json: unknown = res.json;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return res;
+  const result = (json as { result?: unknown }).result;
+  if (result === undefined || Array.isArray(result)) return res;
+  return { ...res, json: { ...json, result: [result] } };
+}
 
 /** Guess: the logout answer is the usual envelope. */
 const logoutResponseSchema = z.object({ status: z.string().regex(/^ok$/i) });
@@ -323,7 +341,7 @@ export function createIiflAdapter(ctx: AdapterContext): BrokerAdapter {
           body: JSON.stringify({ checkSum }),
         },
         interpret: (res) => {
-          if (res.status !== 200 || !isOk(res.json)) throw classify(res, 'exchange', secrets);
+          if (isRefusal(res)) throw classify(res, 'exchange', secrets);
           const s = parseBody(sessionResponseSchema, res, label, 'exchange');
           ctx.registerSecrets(s.userSession);
           if (!SESSION_PATTERN.test(s.userSession)) {
@@ -357,13 +375,18 @@ export function createIiflAdapter(ctx: AdapterContext): BrokerAdapter {
           headers: bearer(accessToken),
         },
         interpret: (res) => {
-          if (res.status !== 200 || !isOk(res.json)) {
+          if (isRefusal(res)) {
             throw classify(res, 'validate', secrets, accessToken);
           }
-          const p = parseBody(profileResponseSchema, res, label, 'validate');
+          const [row] = parseBody(
+            profileResponseSchema,
+            profileRows(res),
+            label,
+            'validate',
+          ).result;
           return {
-            userId: profileUserId(p.result.clientId, secrets),
-            userName: profileName(p.result.clientName ?? p.result.name, secrets),
+            userId: profileUserId(row.clientId, secrets),
+            userName: profileName(row.clientName ?? row.name, secrets),
           };
         },
       });
@@ -381,7 +404,7 @@ export function createIiflAdapter(ctx: AdapterContext): BrokerAdapter {
           headers: bearer(accessToken),
         },
         interpret: (res) => {
-          if (res.status !== 200 || !isOk(res.json)) {
+          if (isRefusal(res)) {
             const err = classify(res, 'logout', secrets, accessToken);
             // A session IIFL no longer honours is as logged out as it gets.
             if (err.kind === 'expired' || err.kind === 'revoked') return;
