@@ -20,6 +20,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   aliceblue: '/open-api/od/v1/profile/',
   shoonya: '/NorenWClientAPI/UserDetails',
   iifl: '/v1/profile',
+  dhan: '/v2/profile',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -31,6 +32,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   aliceblue: '/open-api/od/v1/vendor/getUserDetails',
   shoonya: '/NorenWClientAPI/GenAcsTok',
   iifl: '/v1/getusersession',
+  dhan: '/app/consumeApp-consent',
 };
 
 let h: Harness;

@@ -17,6 +17,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   aliceblue: '/open-api/od/v1/profile/',
   shoonya: '/NorenWClientAPI/UserDetails',
   iifl: '/v1/profile',
+  dhan: '/v2/profile',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -28,6 +29,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   aliceblue: '/open-api/od/v1/vendor/getUserDetails',
   shoonya: '/NorenWClientAPI/GenAcsTok',
   iifl: '/v1/getusersession',
+  dhan: '/app/consumeApp-consent',
 };
 
 /** A 200 that passes for success at a glance but lacks the fields we need. */
@@ -40,6 +42,7 @@ const HOLLOW_SUCCESS: Record<BrokerId, unknown> = {
   aliceblue: { status: 'Ok', message: 'Success', result: [{ clientName: 'x' }] },
   shoonya: { stat: 'Ok', uname: 'x' },
   iifl: { status: 'Ok', message: 'Success', result: { clientName: 'x' } },
+  dhan: { tokenValidity: '11/03/2026 10:00', dhanClientName: 'x' },
 };
 
 let h: Harness;
@@ -112,7 +115,7 @@ describe.each(BROKER_IDS)('%s error classes', (broker) => {
     const err = await rejection(once[broker].validate(apiKey, token));
     expect(err.kind).toBe('bad-response');
     expect(err.message).toMatch(
-      /unexpected (data\.(user_id|fy_id|clientcode)|body\.ClientCode|result\.0\.clientId|actid)/,
+      /unexpected (data\.(user_id|fy_id|clientcode)|body\.ClientCode|result\.0\.clientId|actid|dhanClientId)/,
     );
     expect(err.message).toMatch(/TokenTray update/);
   });
@@ -136,7 +139,7 @@ describe.each(BROKER_IDS)('%s error classes', (broker) => {
     expect(err.kind).toBe('bad-response');
     // Angel One's "exchange" is the profile check of the token the redirect carried.
     expect(err.message).toMatch(
-      broker === 'angelone' ? /clientcode/ : /access_token|AccessToken|userSession/,
+      broker === 'angelone' ? /clientcode/ : /access_token|AccessToken|userSession|accessToken/,
     );
   });
 });

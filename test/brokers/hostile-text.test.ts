@@ -25,6 +25,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   aliceblue: '/open-api/od/v1/vendor/getUserDetails',
   shoonya: '/NorenWClientAPI/GenAcsTok',
   iifl: '/v1/getusersession',
+  dhan: '/app/consumeApp-consent',
 };
 const PROFILE_PATH: Record<BrokerId, string> = {
   upstox: '/v2/user/profile',
@@ -35,6 +36,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   aliceblue: '/open-api/od/v1/profile/',
   shoonya: '/NorenWClientAPI/UserDetails',
   iifl: '/v1/profile',
+  dhan: '/v2/profile',
 };
 
 /** An error body in the broker's own shape with this code and message (any JSON values). */
@@ -61,6 +63,8 @@ function errorBody(broker: BrokerId, code: unknown, message: unknown): unknown {
       return { stat: code, emsg: message };
     case 'iifl':
       return { status: 'Not_Ok', code, message, result: [] };
+    case 'dhan':
+      return { errorType: 'Others', errorCode: code, errorMessage: message };
   }
 }
 
@@ -74,6 +78,7 @@ const PLAIN_CODE: Record<BrokerId, string | number> = {
   aliceblue: 'EC003',
   shoonya: 'Not_Ok',
   iifl: 'EC003',
+  dhan: 'DH-910',
 };
 
 /** A success profile in the broker's shape. */
@@ -96,6 +101,7 @@ function profileBody(broker: BrokerId, userId: unknown, userName: unknown): unkn
       result: [{ clientId: userId, clientName: userName }],
     };
   }
+  if (broker === 'dhan') return { dhanClientId: userId, dhanClientName: userName };
   if (broker === 'iifl') {
     return { status: 'Ok', message: 'Success', result: { clientId: userId, clientName: userName } };
   }

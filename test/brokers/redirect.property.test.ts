@@ -35,6 +35,7 @@ const GRANT_PARAM: Record<BrokerId, string> = {
   fivepaisa: 'RequestToken',
   aliceblue: 'authCode',
   shoonya: 'code',
+  dhan: 'tokenId',
   iifl: 'authCode',
 };
 
@@ -48,7 +49,12 @@ const IIFL_CLIENT = 'IIFL12345';
  * Brokers whose redirect need not carry `state` (the login URL has no way to send it, and Kite's
  * redirect_params do not apply): one that comes back must still match.
  */
-const STATE_OPTIONAL: ReadonlySet<BrokerId> = new Set<BrokerId>(['aliceblue', 'shoonya', 'iifl']);
+const STATE_OPTIONAL: ReadonlySet<BrokerId> = new Set<BrokerId>([
+  'aliceblue',
+  'dhan',
+  'shoonya',
+  'iifl',
+]);
 
 /** What parseRedirect yields for a valid redirect carrying `grant`. */
 function grantOf(broker: BrokerId, grant: string) {
@@ -106,6 +112,13 @@ function successParams(broker: BrokerId, grant: string, state: string): [string,
       // back must match, as above.
       return [
         ['code', grant],
+        ['state', state],
+      ];
+    case 'dhan':
+      // brokers-more.md §2.2: `?tokenId=..` only (echoesState false); a state that comes back must
+      // match, as above.
+      return [
+        ['tokenId', grant],
         ['state', state],
       ];
     case 'iifl':
@@ -307,7 +320,8 @@ const mutationArb: fc.Arbitrary<[string, string, Mutation]> = fc.oneof(
           c.broker === 'angelone' ||
           c.broker === 'fivepaisa' ||
           c.broker === 'aliceblue' ||
-          c.broker === 'shoonya'
+          c.broker === 'shoonya' ||
+          c.broker === 'dhan'
             ? { ...p, params: [...p.params, ['error', 'access_denied']] }
             : c.broker === 'kite'
               ? { ...p, params: replace(p.params, 'status', 'cancelled') }
@@ -321,7 +335,8 @@ const mutationArb: fc.Arbitrary<[string, string, Mutation]> = fc.oneof(
           c.broker === 'angelone' ||
           c.broker === 'fivepaisa' ||
           c.broker === 'aliceblue' ||
-          c.broker === 'shoonya'
+          c.broker === 'shoonya' ||
+          c.broker === 'dhan'
             ? { ...p, params: [...p.params, ['error', 'server_error']] }
             : { ...p, params: without(p.params, c.broker === 'kite' ? 'status' : 's') },
       ],

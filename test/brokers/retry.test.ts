@@ -19,6 +19,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   aliceblue: '/open-api/od/v1/vendor/getUserDetails',
   shoonya: '/NorenWClientAPI/GenAcsTok',
   iifl: '/v1/getusersession',
+  dhan: '/app/consumeApp-consent',
 };
 const PROFILE_PATH: Record<BrokerId, string> = {
   upstox: '/v2/user/profile',
@@ -29,12 +30,15 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   aliceblue: '/open-api/od/v1/profile/',
   shoonya: '/NorenWClientAPI/UserDetails',
   iifl: '/v1/profile',
+  dhan: '/v2/profile',
 };
 /** The profile-like check's HTTP method where it is not GET. */
 const PROFILE_METHOD: Partial<Record<BrokerId, string>> = {
   fivepaisa: 'POST',
   shoonya: 'POST',
 };
+/** The token call's HTTP method where it is not POST (Dhan consumeApp-consent: GET, per the SDK). */
+const TOKEN_METHOD: Partial<Record<BrokerId, string>> = { dhan: 'GET' };
 
 /**
  * Brokers whose redirect carries a single-use grant. Angel One's redirect carries the token itself:
@@ -232,7 +236,7 @@ describe('retries over real HTTP', () => {
       const err = await rejection(h.adapters[broker].exchange(creds, grant));
       expect(err.kind).toBe('broker-down');
       expect(err.message).toMatch(/works only once, so click Log in again/);
-      expect(h.sim.requestsTo('POST', TOKEN_PATH[broker])).toHaveLength(1);
+      expect(h.sim.requestsTo(TOKEN_METHOD[broker] ?? 'POST', TOKEN_PATH[broker])).toHaveLength(1);
       expect(h.sleeps).toEqual([]);
       // And a resend would indeed have been refused:
       h.sim.clearFaults();
@@ -255,7 +259,7 @@ describe('retries over real HTTP', () => {
       const err = await rejection(h.adapters[broker].exchange(creds, grant));
       expect(err.kind).toBe('rate-limited');
       expect(err.message).toMatch(/Log in again after the wait/);
-      expect(h.sim.requestsTo('POST', TOKEN_PATH[broker])).toHaveLength(1);
+      expect(h.sim.requestsTo(TOKEN_METHOD[broker] ?? 'POST', TOKEN_PATH[broker])).toHaveLength(1);
     },
   );
 

@@ -33,6 +33,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   aliceblue: '/open-api/od/v1/profile/',
   shoonya: '/NorenWClientAPI/UserDetails',
   iifl: '/v1/profile',
+  dhan: '/v2/profile',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -44,6 +45,7 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   aliceblue: '/open-api/od/v1/vendor/getUserDetails',
   shoonya: '/NorenWClientAPI/GenAcsTok',
   iifl: '/v1/getusersession',
+  dhan: '/app/consumeApp-consent',
 };
 
 /** An error body in the broker's own shape whose free text is `text`. */
@@ -66,6 +68,8 @@ function echoBody(broker: BrokerId, text: string): unknown {
       return { stat: 'Not_Ok', emsg: text };
     case 'iifl':
       return { status: 'Not_Ok', message: text, result: [] };
+    case 'dhan':
+      return { errorType: 'Others', errorCode: 'DH-910', errorMessage: text };
   }
 }
 
@@ -213,6 +217,8 @@ beforeAll(async () => {
     // 5paisa has no logout endpoint (brokers-more.md §2.3): the token is revoked as elsewhere.
     // Nor has Alice Blue's API session (brokers-more.md §2.5).
     if (broker === 'fivepaisa' || broker === 'aliceblue') h.sim.revokeToken(tokens.accessToken);
+    // Dhan documents no logout either (brokers-more.md §2.2).
+    if (broker === 'dhan') h.sim.revokeToken(tokens.accessToken);
     await a.logout?.(creds.apiKey, tokens.accessToken);
     await capture(a.validate(creds.apiKey, tokens.accessToken));
   }
