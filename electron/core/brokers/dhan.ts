@@ -298,7 +298,7 @@ export function createDhanAdapter(ctx: AdapterContext): BrokerAdapter {
           details,
         );
       }
-      if (unauthorised || /app.?(id|secret)|secret|api.?key/i.test(message)) return keyOrSecret();
+      if (unauthorised) return keyOrSecret();
     }
     if (call === 'exchange') {
       // Guess: a used or expired tokenId names the tokenId (or is an input error, DH-905).
@@ -309,7 +309,7 @@ export function createDhanAdapter(ctx: AdapterContext): BrokerAdapter {
           details,
         );
       }
-      if (unauthorised || /app.?(id|secret)|secret|api.?key/i.test(message)) return keyOrSecret();
+      if (unauthorised) return keyOrSecret();
     }
     if ((call === 'validate' || call === 'renew') && unauthorised && token !== undefined) {
       const renewing = call === 'renew' ? ', so it cannot be renewed' : '';
