@@ -5,7 +5,13 @@
  */
 // zod parses here (the add/edit form, loaded on first use): interpreter mode before any parse.
 import './zod-setup';
-import { BROKERS, expiresAtKeyFor, type BrokerId } from '../shared/brokers';
+import {
+  BROKERS,
+  expiresAtKeyFor,
+  renewalNeedsPin,
+  renewsWithoutLogin,
+  type BrokerId,
+} from '../shared/brokers';
 import {
   accountInputSchema,
   envExportTargetSchema,
@@ -41,6 +47,10 @@ export interface AccountDraft {
   readonly autoRefresh: boolean;
   readonly storePin: boolean;
   readonly pin: string;
+  /** The broker's third app value (Dhan client ID, 5paisa app User ID); '' where not asked. */
+  readonly clientId: string;
+  /** 'HH:MM' IST override of a guessed daily cutoff; '' for the broker's (guessed) default. */
+  readonly cutoffOverride: string;
 }
 
 /** Field path → message. Paths: label, apiKey, apiSecret, redirectUri, targets.N.path, … */
@@ -84,6 +94,8 @@ export function newDraft(broker: BrokerId): AccountDraft {
     autoRefresh: false,
     storePin: false,
     pin: '',
+    clientId: '',
+    cutoffOverride: '',
   };
 }
 
@@ -128,6 +140,8 @@ export function draftFromAccount(a: AccountView): AccountDraft {
     autoRefresh: a.autoRefresh,
     storePin: a.hasPin,
     pin: '',
+    clientId: a.clientId ?? '',
+    cutoffOverride: a.cutoffOverride ?? '',
   };
 }
 
@@ -209,7 +223,13 @@ const MINUTES_RANGE = 'enter whole minutes between 1 and 1440 (24 h)';
 export function buildAccountInput(draft: AccountDraft, ctx: BuildContext): BuildResult {
   const errors: Record<string, string> = {};
   const broker = BROKERS[draft.broker];
-  const usesPin = broker.renewal.kind === 'refresh-token';
+  const usesPin = renewalNeedsPin(draft.broker);
+  const renews = renewsWithoutLogin(draft.broker);
+  const clientId = broker.clientIdLabel !== undefined ? draft.clientId.trim() : '';
+  if (broker.clientIdLabel !== undefined && clientId === '') {
+    errors.clientId = `enter the ${broker.clientIdLabel}: ${broker.label} needs it to log in`;
+  }
+  const cutoffOverride = broker.cutoffIsGuess ? draft.cutoffOverride.trim() : '';
 
   const expiring = parseMinutes(draft.expiringMinutes);
   const critical = parseMinutes(draft.criticalMinutes);
@@ -289,8 +309,10 @@ export function buildAccountInput(draft: AccountDraft, ctx: BuildContext): Build
         criticalMinutes: critical ?? 60,
         notifyMinutes: notify ?? [],
       },
-      autoRefresh: usesPin && draft.autoRefresh,
+      autoRefresh: renews && draft.autoRefresh,
       storePin,
+      ...(clientId !== '' ? { clientId } : {}),
+      ...(cutoffOverride !== '' ? { cutoffOverride } : {}),
     },
     // A new account must have a secret: send '' so the schema says so in its own words. On edit an
     // empty field means "keep the stored one", so the key is left out entirely.

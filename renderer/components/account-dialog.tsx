@@ -4,7 +4,13 @@
  * to warn. The secret goes straight to main (and on into the keychain) and is never shown again.
  */
 import { useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
-import { BROKER_IDS, BROKERS, SETUP_WARNINGS, type BrokerId } from '../../shared/brokers';
+import {
+  BROKER_IDS,
+  BROKERS,
+  SETUP_WARNINGS,
+  renewalNeedsPin,
+  type BrokerId,
+} from '../../shared/brokers';
 import type { AccountView } from '../../shared/domain';
 import type { TokenTrayApi } from '../../shared/ipc-contract';
 import {
@@ -196,7 +202,7 @@ function DetailsStep({
   const uid = useId();
   const fid = (path: string) => `${uid}-${path.replace(/\./g, '-')}`;
   const info = BROKERS[broker];
-  const usesPin = info.renewal.kind === 'refresh-token';
+  const usesPin = renewalNeedsPin(broker);
   const expiry = exampleExpiry(broker, now);
   // What is saved (trimmed), so the URI registered with the broker matches it byte for byte.
   const guideRedirect = draft.redirectUri.trim() || info.suggestedRedirectUri;
@@ -379,6 +385,18 @@ function DetailsStep({
           autoComplete="off"
           spellCheck={false}
         />
+        {info.clientIdLabel !== undefined ? (
+          <Field
+            id={fid('clientId')}
+            label={info.clientIdLabel}
+            value={draft.clientId}
+            onValue={(clientId) => update({ clientId }, 'clientId')}
+            error={errors.clientId}
+            hint={info.clientIdHelp ?? 'Not secret.'}
+            autoComplete="off"
+            spellCheck={false}
+          />
+        ) : null}
         <Field
           id={fid('redirectUri')}
           label="Redirect URI"
@@ -390,6 +408,21 @@ function DetailsStep({
           spellCheck={false}
           inputMode="url"
         />
+        {info.cutoffIsGuess ? (
+          <Field
+            id={fid('cutoffOverride')}
+            label="Daily cutoff (IST, 24-hour)"
+            value={draft.cutoffOverride}
+            onValue={(cutoffOverride) => update({ cutoffOverride }, 'cutoffOverride')}
+            error={errors.cutoffOverride}
+            hint={`Guess: ${info.label} does not document when its tokens die; TokenTray assumes ${cutoffText(broker)}. If yours die at another time, write it as HH:MM (e.g. 06:00). Leave empty for ${cutoffText(broker)}.`}
+            placeholder={cutoffText(broker).replace(' IST', '')}
+            autoComplete="off"
+            spellCheck={false}
+            inputMode="numeric"
+            className="field-narrow"
+          />
+        ) : null}
       </div>
 
       <fieldset className="form-section">
@@ -490,6 +523,23 @@ function DetailsStep({
           />
         </div>
       </fieldset>
+
+      {info.renewal.kind === 'renew-token' ? (
+        <fieldset className="form-section">
+          <legend>Renew without the login page</legend>
+          <p className="field-hint">
+            {info.label} tokens last 24 hours; while one is alive, TokenTray can swap it for a fresh
+            one (no PIN, no login page).
+          </p>
+          <Checkbox
+            id={fid('autoRefresh')}
+            label="Renew automatically an hour before the 24 hours run out"
+            checked={draft.autoRefresh}
+            onChecked={(autoRefresh) => update({ autoRefresh })}
+            hint="If a renewal fails, or the token was revoked, TokenTray tells you and you log in again."
+          />
+        </fieldset>
+      ) : null}
 
       {usesPin ? (
         <fieldset className="form-section">

@@ -213,6 +213,65 @@ describe('add account', () => {
       }),
     );
   });
+
+  it('asks Dhan for its client ID, offers renewal without a PIN, and sends both', async () => {
+    const { api, user } = await setup();
+    const dialog = await openAdd(user, /Dhan/);
+    // Dhan renews with the live token: no PIN anywhere.
+    expect(within(dialog).queryByText(/Remember my/)).toBeNull();
+    await user.type(within(dialog).getByLabelText('Account name'), 'Intraday');
+    await user.type(within(dialog).getByLabelText('API key'), 'dhan-app-id');
+    await user.type(within(dialog).getByLabelText('API secret'), 's');
+    await user.type(within(dialog).getByLabelText('File'), '/home/me/.env');
+    await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
+    expect(api.saveAccount).not.toHaveBeenCalled();
+    const clientId = within(dialog).getByLabelText('Dhan client ID');
+    expect(clientId).toHaveFocus();
+    expect(clientId).toHaveAccessibleDescription(/Enter the Dhan client ID/);
+    await user.type(clientId, ' 1100000001 ');
+    await user.click(within(dialog).getByRole('checkbox', { name: /Renew automatically/ }));
+    await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
+    expect(api.saveAccount).toHaveBeenCalledWith(
+      expect.objectContaining({
+        config: expect.objectContaining({
+          broker: 'dhan',
+          clientId: '1100000001',
+          autoRefresh: true,
+          storePin: false,
+        }) as unknown,
+      }),
+    );
+  });
+
+  it('offers an override of a guessed cutoff (Shoonya) and checks its format', async () => {
+    const { api, user } = await setup();
+    const dialog = await openAdd(user, /Shoonya/);
+    const cutoff = within(dialog).getByLabelText('Daily cutoff (IST, 24-hour)');
+    expect(cutoff).toHaveAccessibleDescription(/Guess: Shoonya \(Finvasia\) does not document/);
+    await user.type(within(dialog).getByLabelText('Account name'), 'Main');
+    await user.type(within(dialog).getByLabelText('Client ID (OAuth app)'), 'FA00001_U');
+    await user.type(within(dialog).getByLabelText('Secret key'), 's');
+    await user.type(within(dialog).getByLabelText('File'), '/home/me/.env');
+    await user.type(cutoff, '6am');
+    await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
+    expect(api.saveAccount).not.toHaveBeenCalled();
+    expect(cutoff).toHaveAccessibleDescription(/HH:MM in IST/);
+    await user.clear(cutoff);
+    await user.type(cutoff, '06:00');
+    await user.click(within(dialog).getByRole('button', { name: 'Add account' }));
+    expect(api.saveAccount).toHaveBeenCalledWith(
+      expect.objectContaining({
+        config: expect.objectContaining({ broker: 'shoonya', cutoffOverride: '06:00' }) as unknown,
+      }),
+    );
+  });
+
+  it('documented cutoffs (Upstox) have no override field', async () => {
+    const { user } = await setup();
+    const dialog = await openAdd(user, /Upstox/);
+    expect(within(dialog).queryByLabelText('Daily cutoff (IST, 24-hour)')).toBeNull();
+    expect(within(dialog).queryByLabelText(/client ID/i)).toBeNull();
+  });
 });
 
 describe('edit account', () => {
