@@ -262,7 +262,8 @@ export const BROKERS: Readonly<Record<BrokerId, BrokerInfo>> = {
     // Guess: the callback carries `authCode` and `clientId` (§2.8 [Code]).
     echoesState: false,
     loginOrigins: ['https://markets.iiflcapital.com', 'https://api.iiflcapital.com'],
-    appRegistrationUrl: 'https://markets.iiflcapital.com',
+    // [3P]: apps (and their static IP) are registered under My Apps on the developer portal.
+    appRegistrationUrl: 'https://developers.iiflcapital.com/',
     defaultEnvKey: 'IIFL_ACCESS_TOKEN',
     suggestedRedirectUri: 'http://127.0.0.1:5055/iifl/callback',
   },
@@ -308,9 +309,10 @@ export const SETUP_WARNINGS: Readonly<Record<BrokerId, readonly string[]>> = {
     'Breeze allows 100 calls a minute and 5,000 a day.',
   ],
   iifl: [
-    'Use an IIFL Capital API app (markets.iiflcapital.com), not the older Blaze/XTS or OpenAPI keys.',
+    'Use an IIFL Capital API app (developers.iiflcapital.com → My Apps), not the older Blaze/XTS or OpenAPI keys.',
     'Register exactly this redirect URL: IIFL returns without a login code when the URL is not whitelisted exactly.',
-    'Guess: IIFL does not document when sessions die; TokenTray assumes 03:00 IST. Set the daily cutoff in the account if yours differs.',
+    'Guess: IIFL does not document when sessions die; TokenTray assumes 03:00 IST unless the session itself says earlier. Set the daily cutoff in the account if yours differs.',
+    "Guess: IIFL may refuse API calls from an IP address not registered as the app's static IP (SEBI rule, EC500). TokenTray logs in from this computer: if the login fails with EC500, register this computer's public IP for the app.",
   ],
 };
 
