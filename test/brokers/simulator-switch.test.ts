@@ -5,7 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROKER_IDS } from '../../shared/brokers';
-import { SIMULATOR_ENV, simulatorBaseUrls } from '../../electron/core/brokers/simulator-switch';
+import {
+  SIMULATOR_ENV,
+  SIMULATOR_LOGIN_PREFIX,
+  simulatorBaseUrls,
+} from '../../electron/core/brokers/simulator-switch';
 import { DEFAULT_SIM_USERS } from '../simulator';
 import { credentialsOf, loginGrant, startHarness, thrown, type Harness } from './helpers';
 
@@ -27,7 +31,11 @@ describe('TOKENTRAY_BROKER_SIMULATOR', () => {
   it('points every broker’s API and login page at the one simulator URL', () => {
     const { baseUrls } = simulatorBaseUrls({ [SIMULATOR_ENV]: `${harness.sim.url}/` });
     for (const broker of BROKER_IDS) {
-      expect(baseUrls?.[broker]).toEqual({ api: harness.sim.url, login: harness.sim.url });
+      // Brokers whose login page is a host root (Alice Blue, IIFL) get a path prefix there.
+      expect(baseUrls?.[broker]).toEqual({
+        api: harness.sim.url,
+        login: `${harness.sim.url}${SIMULATOR_LOGIN_PREFIX[broker] ?? ''}`,
+      });
     }
   });
 
