@@ -41,12 +41,13 @@ describe('TOKENTRAY_BROKER_SIMULATOR', () => {
 
   for (const broker of BROKER_IDS) {
     it(`a full pretend login with ${broker}: login page, redirect, token, profile`, async () => {
-      const { apiKey, redirectUri } = credentialsOf(harness.sim, broker);
-      const authorize = viaSwitch.adapters[broker].authorizeUrl({
-        apiKey,
-        redirectUri,
-        state: 'x'.repeat(32),
-      });
+      const creds = credentialsOf(harness.sim, broker);
+      const { apiKey, redirectUri } = creds;
+      const adapter = viaSwitch.adapters[broker];
+      // Dhan's page exists only after its consent call (startLogin).
+      const authorize = adapter.startLogin
+        ? await adapter.startLogin(creds, 'x'.repeat(32))
+        : adapter.authorizeUrl({ apiKey, redirectUri, state: 'x'.repeat(32) });
       expect(authorize.startsWith(`${harness.sim.url}/`)).toBe(true);
       const grant = await loginGrant(viaSwitch, broker);
       const tokens = await viaSwitch.adapters[broker].exchange(
@@ -54,9 +55,11 @@ describe('TOKENTRAY_BROKER_SIMULATOR', () => {
         grant,
       );
       const profile = await viaSwitch.adapters[broker].validate(apiKey, tokens.accessToken);
-      // 5paisa's check (V4/Margin) carries the client code only; its token answer has the name.
-      if (broker === 'fivepaisa') expect(profile.userId).toBe(tokens.userId);
-      expect(broker === 'fivepaisa' ? tokens.userName : profile.userName).toBe(
+      // 5paisa's check (V4/Margin) and Dhan's profile carry the client id only; their token
+      // answers have the name.
+      const nameless = broker === 'fivepaisa' || broker === 'dhan';
+      if (nameless) expect(profile.userId).toBe(tokens.userId);
+      expect(nameless ? tokens.userName : profile.userName).toBe(
         DEFAULT_SIM_USERS[broker].userName,
       );
     });

@@ -25,9 +25,14 @@ describe('broker simulator', () => {
   it.each(BROKER_IDS)(
     '%s login page: a self-contained form with Log in / Cancel, no external resources',
     async (broker) => {
-      const { apiKey, redirectUri } = credentialsOf(h.sim, broker);
+      const creds = credentialsOf(h.sim, broker);
+      const { apiKey, redirectUri } = creds;
+      const adapter = h.adapters[broker];
+      // Dhan's page exists only after its consent call (startLogin).
       const res = await fetch(
-        h.adapters[broker].authorizeUrl({ apiKey, redirectUri, state: STATE }),
+        adapter.startLogin
+          ? await adapter.startLogin(creds, STATE)
+          : adapter.authorizeUrl({ apiKey, redirectUri, state: STATE }),
       );
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/text\/html/);
