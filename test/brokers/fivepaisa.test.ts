@@ -171,6 +171,29 @@ describe('5paisa adapter against the simulator', () => {
     expect(h.sim.requestsTo('POST', TOKEN)).toHaveLength(2);
   });
 
+  it('a refusal whose statuses say 0 but carries no AccessToken is still a refusal (SDK: Message must be "Success")', async () => {
+    const c = creds();
+    h.sim.inject({
+      path: TOKEN,
+      fault: {
+        kind: 'reply',
+        status: 200,
+        json: {
+          head: { responseCode: '5PGetAccessToken', status: '0', statusDescription: 'Success' },
+          body: {
+            AccessToken: null,
+            ClientCode: null,
+            Message: 'Invalid Request Token',
+            Status: 0,
+          },
+        },
+      },
+    });
+    const err = await rejection(adapter().exchange(c, await loginGrant(h, 'fivepaisa')));
+    expect(err.kind).toBe('login-failed');
+    expect(err.message).toMatch(/refused the RequestToken/);
+  });
+
   it('an expired RequestToken (after 60 min) → login-failed, sent once', async () => {
     const c = creds();
     const grant = await loginGrant(h, 'fivepaisa');

@@ -109,6 +109,19 @@ function isFailure(res: HttpResponse): boolean {
   return !isOk(e.head?.status) || !isOk(e.body?.Status) || e.body === null;
 }
 
+/**
+ * A GetAccessToken answer with no AccessToken and a Message other than "Success": a refusal even
+ * when its statuses say 0 (the SDK's only test of a login is `body.Message == "Success"`).
+ */
+function refusedWithoutToken(json: unknown): boolean {
+  const parsed = z
+    .object({ body: z.object({ AccessToken: z.unknown().optional(), Message: z.string().min(1) }) })
+    .safeParse(json);
+  if (!parsed.success) return false;
+  const { AccessToken, Message } = parsed.data.body;
+  return (typeof AccessToken !== 'string' || AccessToken === '') && Message !== 'Success';
+}
+
 /** ClientCode is documented as a string ("50012322"); a number would be the same code. */
 const clientCodeSchema = z.union([z.string().min(1), z.number().int().nonnegative()]);
 
@@ -338,7 +351,9 @@ export function createFivePaisaAdapter(ctx: AdapterContext): BrokerAdapter {
           }),
         },
         interpret: (res) => {
-          if (isFailure(res)) throw classify(res, 'exchange', secrets);
+          if (isFailure(res) || refusedWithoutToken(res.json)) {
+            throw classify(res, 'exchange', secrets);
+          }
           const s = parseBody(tokenResponseSchema, res, label, 'exchange');
           const accessToken = s.body.AccessToken;
           ctx.registerSecrets(accessToken);
