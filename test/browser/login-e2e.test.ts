@@ -93,6 +93,7 @@ async function setUp(user: (page: Page) => Promise<void>) {
         label: `${broker} e2e`,
         apiKey: app.apiKey,
         redirectUri: app.redirectUri,
+        ...(app.clientId !== undefined ? { clientId: app.clientId } : {}),
         exportTargets: [
           { kind: 'env', path: envPath, tokenKey, expiresAtKey: expiresAtKeyFor(tokenKey) },
         ],

@@ -278,6 +278,7 @@ export async function startAppHarness(options: AppHarnessOptions): Promise<AppHa
           label: id.startsWith(`${broker}-`) ? id.slice(broker.length + 1) : id,
           apiKey: simApp.apiKey,
           redirectUri: simApp.redirectUri,
+          ...(simApp.clientId !== undefined ? { clientId: simApp.clientId } : {}),
           exportTargets: [
             {
               kind: 'env',
