@@ -247,6 +247,47 @@ describe('IIFL Capital adapter against the simulator', () => {
     expect(login.message).toMatch(/static IP/);
   });
 
+  it('a refusal in an HTTP 200 (status Not_Ok) is read like one with an HTTP error', async () => {
+    const creds = credentialsOf(h.sim, 'iifl');
+    h.sim.inject({
+      path: SESSION,
+      fault: {
+        kind: 'reply',
+        status: 200,
+        json: { status: 'Not_Ok', message: 'Invalid checksum', result: [] },
+      },
+    });
+    const err = await rejection(h.adapters.iifl.exchange(creds, await loginGrant(h, 'iifl')));
+    expect(err.kind).toBe('bad-credentials');
+    const { tokens } = await loggedIn();
+    h.sim.inject({
+      path: PROFILE,
+      fault: {
+        kind: 'reply',
+        status: 200,
+        json: { status: 'Not_Ok', code: 'EC401', message: 'Session expired', result: [] },
+      },
+    });
+    const check = await rejection(h.adapters.iifl.validate(creds.apiKey, tokens.accessToken));
+    expect(check).toMatchObject({ kind: 'revoked', details: { status: 200, brokerCode: 'EC401' } });
+  });
+
+  it('reads the profile whether result is an object or a list of them', async () => {
+    const { creds, tokens } = await loggedIn();
+    h.sim.inject({
+      path: PROFILE,
+      fault: {
+        kind: 'reply',
+        status: 200,
+        json: { status: 'Ok', result: [{ clientId: 'AB1234', clientName: 'Listed User' }] },
+      },
+    });
+    await expect(h.adapters.iifl.validate(creds.apiKey, tokens.accessToken)).resolves.toEqual({
+      userId: 'AB1234',
+      userName: 'Listed User',
+    });
+  });
+
   it('a success answer without userSession or clientId is bad-response naming the field', async () => {
     const creds = credentialsOf(h.sim, 'iifl');
     h.sim.inject({ path: SESSION, fault: { kind: 'reply', status: 200, json: { status: 'Ok' } } });
@@ -387,6 +428,17 @@ describe('IIFL Capital expiry: the (Guess) 03:00 IST cutoff ± 1 s, and the JWT 
   ])('issued %s IST → %s IST', (issued, expected) => {
     expect(asIst(accessTokenExpiry('iifl', ist(issued)))).toBe(expected);
     expect(BROKERS.iifl.cutoffIsGuess).toBe(true);
+  });
+
+  it('an account that knows better can move the cutoff (e.g. midnight): the override decides', () => {
+    const midnight = { hour: 0, minute: 0 };
+    expect(
+      asIst(
+        accessTokenExpiry('iifl', ist('2026-03-10T10:00:00'), undefined, {
+          cutoffOverride: midnight,
+        }),
+      ),
+    ).toBe('2026-03-11T00:00:00');
   });
 
   it('the simulator session dies at 03:00: valid at 02:59:59, expired at 03:00:01', async () => {
