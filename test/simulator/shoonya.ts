@@ -13,6 +13,8 @@
  * a string (Noren sends numbers as strings); the access token is opaque.
  */
 import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { IST_ZONE } from '../../shared/expiry';
 import { loginErrorPage, loginPage, redirectTo } from './login-page';
 import type { SimState } from './state';
 import { randomAlnum } from './tokens';
@@ -33,9 +35,9 @@ function notOk(emsg: string, status = 200): SimReply {
   };
 }
 
-/** Noren's "HH:MM:SS DD-MM-YYYY" request_time (old API); cosmetic. */
+/** Noren's "HH:MM:SS DD-MM-YYYY" request_time in IST (old API); cosmetic, on the real clock. */
 function requestTime(): string {
-  return new Date().toISOString().slice(11, 19);
+  return DateTime.now().setZone(IST_ZONE).toFormat('HH:mm:ss dd-MM-yyyy');
 }
 
 const sessionExpired = () => notOk('Session Expired :  Invalid Session Key');
