@@ -13,6 +13,7 @@ import { BROKER_IDS, type BrokerId } from '../../shared/brokers';
 import { simulatorBrokerBases } from '../../electron/core/brokers/simulator-switch';
 import { aliceblueBroker } from './aliceblue';
 import { angeloneBroker } from './angelone';
+import { breezeBroker } from './breeze';
 import { dhanBroker } from './dhan';
 import { fivepaisaBroker } from './fivepaisa';
 import { fyersBroker } from './fyers';
@@ -170,6 +171,7 @@ export async function startBrokerSimulator(
     shoonyaBroker(state),
     aliceblueBroker(state),
     iiflBroker(state),
+    breezeBroker(state),
   ];
   const routes = new Map<string, { broker: SimBroker; route: SimRoute }>();
   for (const broker of brokers) {

@@ -5,6 +5,8 @@
  * single-use grant may be sent again (brokers.md §2: "The code is single-use, even when the exchange
  * fails").
  */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { TokenTrayError } from '../errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
@@ -14,6 +16,13 @@ export interface HttpRequest {
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
+  /**
+   * A GET that carries `body` (ICICI Breeze customerdetails takes its JSON on a GET, SDK
+   * `api_util`). fetch() refuses a body on GET, so such a request goes through node:http(s)
+   * instead (sendBodyOnGet), with the same timeout, size cap, redirect refusal and error words.
+   * Only for method GET with a body.
+   */
+  readonly bodyOnGet?: boolean;
 }
 
 export interface HttpResponse {
@@ -150,7 +159,139 @@ function networkError(e: unknown, url: URL, deps: HttpDeps, phase: 'send' | 'rea
   );
 }
 
+/** A body as HttpResponse carries it: `json` is the parsed text, or undefined when not JSON. */
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** node:http's answer headers as fetch's Headers (a header fetch would refuse is left out). */
+function nodeHeaders(res: IncomingMessage): Headers {
+  const headers = new Headers();
+  const raw = res.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    try {
+      headers.append(raw[i]!, raw[i + 1]!);
+    } catch {
+      // Not a valid header name or value for fetch: nothing TokenTray reads.
+    }
+  }
+  return headers;
+}
+
+/** The error a node:http request is destroyed with when the time is up (isTimeout reads the name). */
+function timeoutError(): Error {
+  const e = new Error('the request took too long');
+  e.name = 'TimeoutError';
+  return e;
+}
+
+/**
+ * A GET with a body over node:http(s) (fetch refuses one). Same rules as the fetch path: one timer
+ * for the whole round trip, no redirect followed (a 3xx is returned as is; node:http never follows
+ * one), the answer read at most `limit` bytes (a larger Content-Length refused before reading), and
+ * failures in the same words, marked `notSent` only for connection errors before anything was written.
+ * No keep-alive pool: every call has its own connection, so a stale pooled socket can never turn a
+ * "refused" into a "maybe sent".
+ */
+async function sendBodyOnGet(request: HttpRequest, deps: HttpDeps): Promise<HttpResponse> {
+  const { url } = request;
+  const limit = deps.maxBodyBytes ?? MAX_BROKER_BODY_BYTES;
+  if (request.method !== 'GET' || request.body === undefined) {
+    throw new TypeError('bodyOnGet is for a GET with a body');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new TypeError('bodyOnGet needs an http(s) URL');
+  }
+  const body = Buffer.from(request.body, 'utf8');
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  let phase: 'send' | 'read' = 'send';
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let req: ReturnType<typeof httpRequest>;
+    try {
+      req = send(url, {
+        method: 'GET',
+        headers: { ...request.headers, 'Content-Length': String(body.byteLength) },
+        agent: false,
+      });
+    } catch (e) {
+      // An invalid header (a bug, or a value no broker could receive): nothing was sent.
+      reject(networkError(e, url, deps, 'send'));
+      return;
+    }
+    let settled = false;
+    const timer = setTimeout(() => req.destroy(timeoutError()), deps.timeoutMs);
+    const finish = (outcome: () => HttpResponse) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      try {
+        resolve(outcome());
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error('unexpected failure'));
+      }
+    };
+    const fail = (e: unknown) =>
+      finish(() => {
+        if (e instanceof TokenTrayError) throw e;
+        if (isTimeout(e)) throw networkError(e, url, deps, phase);
+        // networkError reads the error code from `cause`, as undici reports it. Node says "socket
+        // hang up" (ECONNRESET) where undici says the socket closed before an answer came.
+        const code = (e as { code?: unknown } | null)?.code;
+        const hangUp = code === 'ECONNRESET' && (e as Error).message === 'socket hang up';
+        throw networkError({ cause: hangUp ? { code: 'UND_ERR_SOCKET' } : e }, url, deps, phase);
+      });
+    req.on('error', fail);
+    req.on('response', (res) => {
+      phase = 'read';
+      const declared = Number(res.headers['content-length']);
+      if (Number.isFinite(declared) && declared > limit) {
+        res.destroy();
+        req.destroy();
+        fail(tooLargeError(url, deps, limit));
+        return;
+      }
+      const decoder = new TextDecoder('utf-8');
+      const parts: string[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        size += chunk.byteLength;
+        if (size > limit) {
+          res.destroy();
+          req.destroy();
+          fail(tooLargeError(url, deps, limit));
+          return;
+        }
+        parts.push(decoder.decode(chunk, { stream: true }));
+      });
+      res.on('error', fail);
+      res.on('close', () => {
+        if (!res.complete) fail({ code: 'UND_ERR_SOCKET' });
+      });
+      res.on('end', () =>
+        finish(() => {
+          parts.push(decoder.decode());
+          const text = parts.join('');
+          return {
+            status: res.statusCode ?? 0,
+            headers: nodeHeaders(res),
+            text,
+            json: parseJson(text),
+          };
+        }),
+      );
+    });
+    req.end(body);
+  });
+}
+
 export async function sendHttp(request: HttpRequest, deps: HttpDeps): Promise<HttpResponse> {
+  if (request.bodyOnGet === true) return sendBodyOnGet(request, deps);
   let response: Response;
   try {
     response = await deps.fetch(request.url, {
