@@ -387,6 +387,42 @@ describe('Shoonya adapter against the simulator', () => {
   });
 });
 
+describe('the Shoonya simulator is as strict as the docs', () => {
+  const post = (path: string, body: string, headers: Record<string, string>) =>
+    fetch(`${h.sim.url}${path}`, { method: 'POST', headers, body }).then(
+      async (r) => (await r.json()) as { stat: string; emsg: string },
+    );
+
+  it('names a malformed GenAcsTok, UserDetails or Logout request instead of answering it', async () => {
+    const code = h.sim.issueGrant('shoonya');
+    const text = { 'Content-Type': 'text/plain' };
+    for (const [body, headers, words] of [
+      [
+        `jData={"code":"${code}","checksum":"x"}`,
+        { 'Content-Type': 'application/json' },
+        /text\/plain/,
+      ],
+      [`{"code":"${code}","checksum":"x"}`, text, /starting with "jData="/],
+      [`jData={"code":"${code}","checksum":"x"}&jKey=k`, text, /not one JSON object/],
+      [`jData={"code":"${code}","checksum":"x","uid":"FA00001"}`, text, /exactly checksum, code/],
+      [
+        `jData={"code":"${code}","checksum":"x"}`,
+        { ...text, Authorization: 'Bearer t' },
+        /no Authorization/,
+      ],
+    ] as const) {
+      const answer = await post(TOKEN, body, headers);
+      expect(answer.stat).toBe('Not_Ok');
+      expect(answer.emsg).toMatch(/^simulator: /);
+      expect(answer.emsg).toMatch(words);
+    }
+    for (const path of [PROFILE, LOGOUT]) {
+      const answer = await post(path, `jData={"uid":"${USER}"}`, text);
+      expect(answer.emsg).toMatch(/^simulator: .*Authorization: Bearer/);
+    }
+  });
+});
+
 describe('Shoonya expiry: 03:00 IST Guess cutoff ± 1 s, the broker instant when earlier', () => {
   it('is a Guess the account may override', () => {
     expect(BROKERS.shoonya.accessTokenCutoff).toEqual({ hour: 3, minute: 0 });
