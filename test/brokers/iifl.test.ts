@@ -48,7 +48,7 @@ async function loggedIn() {
 }
 
 describe('IIFL Capital adapter against the simulator', () => {
-  it('builds the login URL at the login host root: v=1, appkey and the redirect URL unescaped, no state', () => {
+  it('builds the login URL at the login host root: v=1, appkey and the redirect URL (both spellings) unescaped, no state', () => {
     const { apiKey, redirectUri } = credentialsOf(h.sim, 'iifl');
     const built = h.adapters.iifl.authorizeUrl({ apiKey, redirectUri, state: STATE });
     const url = new URL(built);
@@ -57,8 +57,9 @@ describe('IIFL Capital adapter against the simulator', () => {
       ['v', '1'],
       ['appkey', apiKey],
       ['redirecturl', redirectUri],
+      ['redirectUrl', redirectUri],
     ]);
-    expect(built).toContain(`&redirecturl=${redirectUri}`);
+    expect(built).toContain(`&redirecturl=${redirectUri}&redirectUrl=${redirectUri}`);
     expect(built).not.toContain(STATE);
     // The real page is the host root.
     const real = new URL(
@@ -72,7 +73,8 @@ describe('IIFL Capital adapter against the simulator', () => {
     const redirectUri = 'http://127.0.0.1:5055/iifl/callback?account=a&b=c d';
     const url = new URL(h.adapters.iifl.authorizeUrl({ apiKey, redirectUri, state: STATE }));
     expect(url.searchParams.getAll('redirecturl')).toEqual([redirectUri]);
-    expect([...url.searchParams.keys()]).toEqual(['v', 'appkey', 'redirecturl']);
+    expect(url.searchParams.getAll('redirectUrl')).toEqual([redirectUri]);
+    expect([...url.searchParams.keys()]).toEqual(['v', 'appkey', 'redirecturl', 'redirectUrl']);
   });
 
   it('logs in: authCode and clientId → getusersession with the exact checksum → validated session', async () => {
@@ -340,6 +342,19 @@ describe('IIFL Capital redirects', () => {
     expect(err.message).toMatch(/Register exactly that URL/);
   });
 
+  it('the simulator treats a percent-encoded redirecturl as not whitelisted (Guess, after OpenAlgo)', async () => {
+    const { apiKey, redirectUri } = credentialsOf(h.sim, 'iifl');
+    const url = `${h.sim.url}/iifl/?v=1&appkey=${apiKey}&redirecturl=${encodeURIComponent(redirectUri)}`;
+    const post = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'decision=login',
+      redirect: 'manual',
+    });
+    expect(post.status).toBe(302);
+    expect(post.headers.get('location')).toBe(redirectUri);
+  });
+
   it('needs no state, but a state that comes back must be ours', () => {
     expect(
       h.adapters.iifl.parseRedirect(`${redirectUri}?${ok}`, { redirectUri, state: STATE }),
@@ -560,6 +575,7 @@ describe('IIFL Capital simulator strictness', () => {
       'appkey=sim-iifl-app-key&redirecturl=http://127.0.0.1:5055/iifl/callback',
       'v=1&appkey=sim-iifl-app-key',
       'v=1&appkey=sim-iifl-app-key&redirecturl=http://127.0.0.1:5055/iifl/callback&redirecturl=http://x/',
+      'v=1&appkey=sim-iifl-app-key&redirecturl=http://127.0.0.1:5055/iifl/callback&redirectUrl=http://x/',
     ]) {
       const res = await fetch(`${base}?${query}`);
       expect(res.status).toBe(400);

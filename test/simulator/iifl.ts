@@ -57,7 +57,14 @@ function loginUrlError(req: SimRequest): SimReply | undefined {
       'simulator: the IIFL login URL must carry redirecturl (brokers-more.md §2.8).',
     );
   }
-  const repeated = ['v', 'appkey', 'redirecturl'].filter(
+  const camel = req.query['redirectUrl'];
+  if (camel !== undefined && camel !== req.query['redirecturl']) {
+    return loginErrorPage(
+      LABEL,
+      'simulator: redirecturl and redirectUrl name different addresses; send the same one (or only redirecturl).',
+    );
+  }
+  const repeated = ['v', 'appkey', 'redirecturl', 'redirectUrl'].filter(
     (k) => new URLSearchParams(req.rawQuery).getAll(k).length > 1,
   );
   if (repeated.length > 0) {
@@ -75,8 +82,12 @@ function loginUrlError(req: SimRequest): SimReply | undefined {
  * URL with the whitelisted one, so only the registered URL, sent unescaped, is "whitelisted".
  */
 function whitelisted(req: SimRequest, app: SimApp): boolean {
-  const raw = req.rawQuery.split('&').find((p) => p.startsWith('redirecturl='));
-  return raw === `redirecturl=${app.redirectUri}` && req.query['redirecturl'] === app.redirectUri;
+  const raw = req.rawQuery.split('&').filter((p) => /^redirect(url|Url)=/.test(p));
+  return (
+    raw.length > 0 &&
+    raw.every((p) => p.endsWith(`=${app.redirectUri}`)) &&
+    req.query['redirecturl'] === app.redirectUri
+  );
 }
 
 export function iiflBroker(state: SimState): SimBroker {

@@ -8,7 +8,7 @@
  * Evidence is [Code] (OpenAlgo broker/iiflcapital, blueprints/brlogin.py) and [3P] (public client
  * code and notes); IIFL's own docs are a script-only site. Guesses, each marked where used:
  * - the login page takes no `state` and echoes none (a `state` that does come back must match);
- * - the redirect URL goes into the login URL unescaped, and only as `redirecturl`;
+ * - the redirect URL goes into the login URL unescaped, as `redirecturl` and `redirectUrl`;
  * - the userSession is a JWT (public notes decode its claims), so its `exp` is read for the expiry;
  *   the daily cutoff in the catalogue is a Guess the account can override;
  * - errors are `{"status":"Not_Ok","message":…}` (HTTP 200 or 4xx), a code (EC…) where present;
@@ -269,11 +269,12 @@ export function createIiflAdapter(ctx: AdapterContext): BrokerAdapter {
       // Guess: IIFL's page takes no state (and returns none); ours is still checked, as every login
       // carries one and the redirect is compared against it if a state ever comes back.
       checkOutgoingState(state, label);
-      // [Code]: {login}/?v=1&appkey=…&redirecturl=…. OpenAlgo also sends `redirectUrl` with the same
-      // value "for different IIFL deployments"; Guess: `redirecturl` alone, as IIFL's own samples
-      // quoted by public clients do — one name, so the page cannot read two different values.
+      // [Code]: {login}/?v=1&appkey=…&redirecturl=…. Guess: `redirectUrl` too, with the same value,
+      // as OpenAlgo sends both "for compatibility with different IIFL deployments" (a client sending
+      // only `redirecturl` is known to work as well; the same value twice cannot disagree).
       const url = ctx.loginUrl('/');
-      url.search = `v=1&appkey=${encodeURIComponent(apiKey)}&redirecturl=${rawRedirectParam(redirectUri)}`;
+      const redirect = rawRedirectParam(redirectUri);
+      url.search = `v=1&appkey=${encodeURIComponent(apiKey)}&redirecturl=${redirect}&redirectUrl=${redirect}`;
       return url.toString();
     },
 
