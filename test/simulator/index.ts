@@ -9,7 +9,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BROKER_IDS, type BrokerId } from '../../shared/brokers';
+import type { BrokerId } from '../../shared/brokers';
 import { simulatorBrokerBases } from '../../electron/core/brokers/simulator-switch';
 import { aliceblueBroker } from './aliceblue';
 import { angeloneBroker } from './angelone';
