@@ -29,7 +29,13 @@
 import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
 import type { SecretStore } from '../../electron/core/ports';
-import type { BrokerId } from '../../shared/brokers';
+import {
+  BROKER_IDS,
+  BROKERS,
+  renewalNeedsPin,
+  renewsWithoutLogin,
+  type BrokerId,
+} from '../../shared/brokers';
 
 /** The brokers of issues 5 and 11 (the week's figures and goals are theirs), whatever else is added. */
 export const WEEK_BROKERS = [
@@ -92,6 +98,10 @@ const zeroes = (): Record<BrokerId, number> => ({
 export interface WeekFigures {
   /** Accounts per broker in this run. */
   readonly perBroker: number;
+  /** The brokers of this run. */
+  readonly brokers: readonly BrokerId[];
+  /** When Dhan renewed itself (RenewToken calls). */
+  readonly dhanRenewals: Date[];
   /** Monday to Friday. */
   readonly days: DayFigures[];
   /** When FYERS was renewed silently (validate-refresh-token calls). */
@@ -117,8 +127,10 @@ function simApp(h: AppHarness, broker: BrokerId, i: number): SimApp {
   return app;
 }
 
-export const accountIds = (perBroker: number): string[] =>
-  WEEK_BROKERS.flatMap((b) => Array.from({ length: perBroker }, (_, i) => accountId(b, i)));
+export const accountIds = (
+  perBroker: number,
+  brokers: readonly BrokerId[] = WEEK_BROKERS,
+): string[] => brokers.flatMap((b) => Array.from({ length: perBroker }, (_, i) => accountId(b, i)));
 
 function accountId(broker: BrokerId, i: number): string {
   return i === 0 ? `${broker}-main` : `${broker}-acct${i + 1}`;
@@ -128,6 +140,12 @@ export async function simulateTradingWeek(
   options: {
     secrets?: SecretStore;
     perBroker?: number;
+    /**
+     * The brokers with accounts (default WEEK_BROKERS, the four of issues 5 and 11; issue 14 runs all
+     * of BROKER_IDS with one account each). Brokers that renew without a login (FYERS, Dhan) have
+     * automatic renewal on (FYERS with a stored PIN).
+     */
+    brokers?: readonly BrokerId[];
     /** Every account also delivers to these hosts, where two bots read it each market minute. */
     remote?: RemoteHosts;
     /**
@@ -148,15 +166,18 @@ export async function simulateTradingWeek(
       ? { wrapExporter: (exporter, context) => remote.wrapExporter(exporter, context, secrets) }
       : {}),
   });
-  const ids = accountIds(perBroker);
+  const brokers = options.brokers ?? WEEK_BROKERS;
+  const ids = accountIds(perBroker, brokers);
   try {
-    for (const broker of WEEK_BROKERS) {
+    for (const broker of brokers) {
       for (let i = 0; i < perBroker; i += 1) {
         const id = accountId(broker, i);
         await h.addAccount(broker, {
           id,
           app: simApp(h, broker, i),
-          ...(broker === 'fyers' ? { autoRefresh: true, pin: '1234' } : {}),
+          ...(renewsWithoutLogin(broker) ? { autoRefresh: true } : {}),
+          // The simulated FYERS user's PIN (test/simulator/state.ts).
+          ...(renewalNeedsPin(broker) ? { pin: '1234' } : {}),
           ...(remote ? { remoteTargets: remote.targets(id, broker) } : {}),
         });
         if (remote) await remote.storeSecrets(secrets, id);
@@ -211,6 +232,8 @@ export async function simulateTradingWeek(
     }
     return {
       perBroker,
+      brokers,
+      dhanRenewals: h.sim.requestsTo('GET', '/v2/RenewToken').map((r) => r.at),
       days: [...days.values()].filter((d) => d.date >= '2026-12-07' && d.date < '2026-12-12'),
       fyersRefreshes: h.sim.requestsTo('POST', '/api/v3/validate-refresh-token').map((r) => r.at),
     };
@@ -337,10 +360,29 @@ function quantile(samples: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
-export function formatWeek(days: readonly DayFigures[]): string[] {
-  const three = (r: Record<BrokerId, number>) => WEEK_BROKERS.map((b) => r[b]).join(' / ');
+/** One letter or digit per broker for the tables' headers (U/K/F/A/D/5/S/B/I/L). */
+const SHORT: Readonly<Record<BrokerId, string>> = {
+  upstox: 'U',
+  kite: 'K',
+  fyers: 'F',
+  angelone: 'A',
+  dhan: 'D',
+  fivepaisa: '5',
+  shoonya: 'S',
+  aliceblue: 'B',
+  breeze: 'I',
+  iifl: 'L',
+};
+
+export function formatWeek(
+  days: readonly DayFigures[],
+  brokers: readonly BrokerId[] = WEEK_BROKERS,
+): string[] {
+  const three = (r: Record<BrokerId, number>) => brokers.map((b) => r[b]).join(' / ');
+  const letters = brokers.map((b) => SHORT[b]).join('/');
   const lines = [
-    'day          trading   no-token min U/K/F/A notifications   clicks   login pages U/K/F/A',
+    `(${brokers.map((b) => `${SHORT[b]} = ${BROKERS[b].label}`).join(', ')})`,
+    `day          trading   no-token min ${letters} notifications   clicks   login pages ${letters}`,
     ...days.map((d) => {
       const label = DateTime.fromISO(d.date, { zone: IST_ZONE }).toFormat('ccc d LLL');
       return `${label.padEnd(12)} ${(d.trading ? 'yes' : 'holiday').padEnd(9)} ${three(d.minutesWithoutToken).padEnd(20)} ${String(d.notifications).padEnd(15)} ${String(d.clicks).padEnd(8)} ${three(d.logins)}`;
@@ -360,10 +402,27 @@ export async function run(log: (line: string) => void): Promise<void> {
   for (const perBroker of [1, 3]) {
     const started = performance.now();
     const { days, fyersRefreshes } = await simulateTradingWeek({ perBroker });
-    log(`— ${perBroker} account${perBroker === 1 ? '' : 's'} per broker (${perBroker * 3} in all)`);
+    log(
+      `— ${perBroker} account${perBroker === 1 ? '' : 's'} per broker (${perBroker * WEEK_BROKERS.length} in all)`,
+    );
     for (const line of formatWeek(days)) log(line);
     const at = (d: Date) => DateTime.fromJSDate(d, { zone: IST_ZONE }).toFormat('ccc HH:mm');
     log(`FYERS silent refreshes: ${fyersRefreshes.map(at).join(', ')}`);
+    log(`(simulated in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+
+  {
+    // Issue 14: one account for each of the ten brokers (Dhan renewing itself, like FYERS).
+    const started = performance.now();
+    const { days, fyersRefreshes, dhanRenewals } = await simulateTradingWeek({
+      perBroker: 1,
+      brokers: BROKER_IDS,
+    });
+    log(`— 1 account per broker, all ${BROKER_IDS.length} brokers`);
+    for (const line of formatWeek(days, BROKER_IDS)) log(line);
+    const at = (d: Date) => DateTime.fromJSDate(d, { zone: IST_ZONE }).toFormat('ccc HH:mm');
+    log(`FYERS silent refreshes: ${fyersRefreshes.map(at).join(', ')}`);
+    log(`Dhan renewals: ${dhanRenewals.map(at).join(', ')}`);
     log(`(simulated in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   }
 

@@ -18,7 +18,7 @@ import {
   WEEK_START,
 } from '../../scripts/bench/trading-week';
 import { startRemoteHosts, type RemoteHosts } from '../../scripts/bench/trading-week-remote';
-import type { BrokerId } from '../../shared/brokers';
+import { BROKER_IDS, renewsWithoutLogin, type BrokerId } from '../../shared/brokers';
 
 /** Upstox / Kite / FYERS figures of a day (the week's brokers). */
 const weekFigures = (r: Record<BrokerId, number>) =>
@@ -103,4 +103,37 @@ describe.skipIf(!keyringAvailable)('a simulated trading week', () => {
     // Every FYERS account renewed itself every morning, the holiday included.
     expect(fyersRefreshes).toHaveLength(5 * perBroker);
   }, 240_000);
+
+  it('issue 14: one account for each of the ten brokers — no stale minute, 1 notification and 1 click per trading day', async () => {
+    const { days, fyersRefreshes, dhanRenewals } = await simulateTradingWeek({
+      secrets: createKeytarSecretStore({ service: testService() }),
+      perBroker: 1,
+      brokers: BROKER_IDS,
+    });
+    console.log(formatWeek(days, BROKER_IDS).join('\n'));
+    const zero = Object.fromEntries(BROKER_IDS.map((b) => [b, 0]));
+    const loginOnly = BROKER_IDS.filter((b) => !renewsWithoutLogin(b));
+    for (const d of days) {
+      expect(d.minutesWithoutToken, d.date).toEqual(zero);
+      // FYERS and Dhan renew themselves: never a login page after the first.
+      expect([d.logins.fyers, d.logins.dhan], d.date).toEqual([0, 0]);
+      if (d.date === HOLIDAY) {
+        expect([d.notifications, d.clicks], d.date).toEqual([0, 0]);
+        expect(d.logins, d.date).toEqual(zero);
+      } else {
+        expect([d.notifications, d.clicks], d.date).toEqual([1, 1]);
+        expect(d.shown[0], d.date).toMatch(
+          new RegExp(`Log in for today: ${loginOnly.length} accounts$`),
+        );
+        // Every login-only broker's page opened once, from that one click.
+        expect(d.logins, d.date).toEqual({
+          ...zero,
+          ...Object.fromEntries(loginOnly.map((b) => [b, 1])),
+        });
+      }
+    }
+    expect(fyersRefreshes).toHaveLength(5);
+    // Dhan renewed itself before each 24 h ran out: at least once a day, never a login.
+    expect(dhanRenewals.length).toBeGreaterThanOrEqual(5);
+  }, 300_000);
 });
