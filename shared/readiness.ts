@@ -10,7 +10,7 @@
 import { DateTime } from 'luxon';
 import { BROKERS, renewalNeedsPin, type BrokerId } from './brokers';
 import { MARKET_CLOSE, MARKET_OPEN, istTimeOnDate, isTradingDay } from './calendar';
-import { IST_ZONE, nextDailyCutoff } from './expiry';
+import { IST_ZONE, dailyCutoffFor, nextDailyCutoff, parseCutoff } from './expiry';
 import type { ErrorKind } from './domain';
 import type { TokenStatus } from './status';
 
@@ -116,6 +116,8 @@ export interface ReadinessInput {
    * cannot buy the session.
    */
   readonly renewableUntil?: Date | string | null | undefined;
+  /** The account's 'HH:MM' override of a guessed daily cutoff (Shoonya, Alice Blue, IIFL). */
+  readonly cutoffOverride?: string | null | undefined;
 }
 
 /** The fields of a snapshot's account view that readiness reads (structurally, no zod import). */
@@ -130,6 +132,7 @@ export interface ReadinessViewFields {
   readonly busy: string | null;
   readonly lastError: { readonly kind: ErrorKind } | null;
   readonly lastExport?: readonly { readonly ok: boolean }[] | undefined;
+  readonly cutoffOverride?: string | undefined;
 }
 
 /**
@@ -160,6 +163,7 @@ export function readinessInputOf(view: ReadinessViewFields): ReadinessInput {
         : renewal.kind === 'renew-token'
           ? view.expiresAt
           : view.refreshExpiresAt,
+    cutoffOverride: view.cutoffOverride ?? null,
   };
 }
 
@@ -215,12 +219,18 @@ function toDate(v: Date | string | null | undefined): Date | null {
  * daily cutoff rule: the last cutoff at or before the close (Upstox 03:30 and Kite/FYERS 06:00 of the
  * session's day). A login before it dies at that cutoff; a login at or after it dies a day later.
  */
-export function loginHelpsFrom(broker: BrokerId, session: MarketSession): Date {
-  const key = `${broker}@${session.close.getTime()}`;
+export function loginHelpsFrom(
+  broker: BrokerId,
+  session: MarketSession,
+  cutoffOverride?: string | null,
+): Date {
+  const override = parseCutoff(cutoffOverride);
+  const key = `${broker}@${session.close.getTime()}@${cutoffOverride ?? ''}`;
   let at = helpsFromCache.get(key);
   if (at === undefined) {
     const dayBefore = new Date(session.close.getTime() - 86_400_000);
-    const cutoff = BROKERS[broker].accessTokenCutoff;
+    // The account's override of a guessed cutoff (Shoonya, Alice Blue, IIFL), else the catalogue's.
+    const cutoff = dailyCutoffFor(broker, override);
     // No daily cutoff (Dhan): only the rolling life below decides.
     at = cutoff === null ? dayBefore.getTime() : nextDailyCutoff(dayBefore, cutoff).getTime();
     // A rolling life (Dhan 24 h, ICICI Breeze): a login helps once its life outlasts the close too.
@@ -274,7 +284,7 @@ export function readinessAt(
     expiresAt.getTime() > now.getTime();
   const goodUntil = usable ? expiresAt : null;
   const readyForSession = usable && expiresAt.getTime() >= session.close.getTime();
-  const helpsFrom = loginHelpsFrom(input.broker, session);
+  const helpsFrom = loginHelpsFrom(input.broker, session, input.cutoffOverride);
   const loginHelpsNow = now.getTime() >= helpsFrom.getTime();
   const minutesToOpen = (session.open.getTime() - now.getTime()) / 60_000;
 

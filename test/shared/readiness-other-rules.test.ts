@@ -182,3 +182,22 @@ describe('Dhan: a rolling 24 h from the login, renewable with the live token', (
     );
   });
 });
+
+describe("an account's override of a guessed cutoff moves when a login helps", () => {
+  it('Alice Blue at 04:00 with 06:00 overridden: the 06:00 token is good, a login now would die with it → wait', () => {
+    const token: ReadinessInput = {
+      broker: 'aliceblue',
+      status: 'valid',
+      expiresAt: ist('2026-12-22T06:00:00'),
+      cutoffOverride: '06:00',
+    };
+    const r = readinessAt(token, ist('2026-12-22T04:00:00'), HOLIDAYS);
+    expect(r).toMatchObject({ state: 'wait', tone: 'info' });
+    expect(r.helpsFrom?.toISOString()).toBe(ist('2026-12-22T06:00:00').toISOString());
+    // Without the override the catalogue's 03:00 would already have passed.
+    const tue = marketSessionAt(ist('2026-12-22T04:00:00'), HOLIDAYS);
+    expect(loginHelpsFrom('aliceblue', tue).toISOString()).toBe(
+      ist('2026-12-22T03:00:00').toISOString(),
+    );
+  });
+});
