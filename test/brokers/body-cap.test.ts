@@ -21,6 +21,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   shoonya: '/NorenWClientAPI/UserDetails',
   iifl: '/v1/profile',
   dhan: '/v2/profile',
+  breeze: '/breezeapi/api/v1/customerdetails',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -33,6 +34,8 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   shoonya: '/NorenWClientAPI/GenAcsTok',
   iifl: '/v1/getusersession',
   dhan: '/app/consumeApp-consent',
+  // No code exchange: the redirect carries the session, which "exchange" checks with customerdetails.
+  breeze: '/breezeapi/api/v1/customerdetails',
 };
 
 let h: Harness;

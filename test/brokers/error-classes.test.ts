@@ -18,6 +18,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   shoonya: '/NorenWClientAPI/UserDetails',
   iifl: '/v1/profile',
   dhan: '/v2/profile',
+  breeze: '/breezeapi/api/v1/customerdetails',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -30,6 +31,8 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   shoonya: '/NorenWClientAPI/GenAcsTok',
   iifl: '/v1/getusersession',
   dhan: '/app/consumeApp-consent',
+  // No code exchange: the redirect carries the session, which "exchange" checks with customerdetails.
+  breeze: '/breezeapi/api/v1/customerdetails',
 };
 
 /** A 200 that passes for success at a glance but lacks the fields we need. */
@@ -43,6 +46,7 @@ const HOLLOW_SUCCESS: Record<BrokerId, unknown> = {
   shoonya: { stat: 'Ok', uname: 'x' },
   iifl: { status: 'Ok', message: 'Success', result: { clientName: 'x' } },
   dhan: { tokenValidity: '11/03/2026 10:00', dhanClientName: 'x' },
+  breeze: { Success: { idirect_userid: 'x', idirect_user_name: 'x' }, Status: 200, Error: null },
 };
 
 let h: Harness;
@@ -115,7 +119,7 @@ describe.each(BROKER_IDS)('%s error classes', (broker) => {
     const err = await rejection(once[broker].validate(apiKey, token));
     expect(err.kind).toBe('bad-response');
     expect(err.message).toMatch(
-      /unexpected (data\.(user_id|fy_id|clientcode)|body\.ClientCode|result\.0\.clientId|actid|dhanClientId)/,
+      /unexpected (data\.(user_id|fy_id|clientcode)|body\.ClientCode|result\.0\.clientId|actid|dhanClientId|Success\.session_token)/,
     );
     expect(err.message).toMatch(/TokenTray update/);
   });
@@ -133,13 +137,17 @@ describe.each(BROKER_IDS)('%s error classes', (broker) => {
               ? { head: { status: '0' }, body: { ClientCode: 'x', Message: 'Success', Status: 0 } }
               : broker === 'aliceblue'
                 ? { stat: 'Ok', clientId: 'x' }
-                : { s: 'ok', code: 200, message: '' };
+                : broker === 'breeze'
+                  ? { Success: { idirect_userid: 'x' }, Status: 200, Error: null }
+                  : { s: 'ok', code: 200, message: '' };
     h.sim.inject({ path: TOKEN_PATH[broker], fault: { kind: 'reply', status: 200, json: body } });
     const err = await rejection(once[broker].exchange(creds, await loginGrant(h, broker)));
     expect(err.kind).toBe('bad-response');
     // Angel One's "exchange" is the profile check of the token the redirect carried.
     expect(err.message).toMatch(
-      broker === 'angelone' ? /clientcode/ : /access_token|AccessToken|userSession|accessToken/,
+      broker === 'angelone'
+        ? /clientcode/
+        : /access_token|AccessToken|userSession|accessToken|Success\.session_token/,
     );
   });
 });

@@ -26,6 +26,8 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   shoonya: '/NorenWClientAPI/GenAcsTok',
   iifl: '/v1/getusersession',
   dhan: '/app/consumeApp-consent',
+  // No code exchange: the redirect carries the session, which "exchange" checks with customerdetails.
+  breeze: '/breezeapi/api/v1/customerdetails',
 };
 const PROFILE_PATH: Record<BrokerId, string> = {
   upstox: '/v2/user/profile',
@@ -37,6 +39,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   shoonya: '/NorenWClientAPI/UserDetails',
   iifl: '/v1/profile',
   dhan: '/v2/profile',
+  breeze: '/breezeapi/api/v1/customerdetails',
 };
 
 /** An error body in the broker's own shape with this code and message (any JSON values). */
@@ -65,6 +68,9 @@ function errorBody(broker: BrokerId, code: unknown, message: unknown): unknown {
       return { status: 'Not_Ok', code, message, result: [] };
     case 'dhan':
       return { errorType: 'Others', errorCode: code, errorMessage: message };
+    case 'breeze':
+      // Breeze has no error code: the envelope's Status is what details.brokerCode holds.
+      return { Success: null, Status: code, Error: message };
   }
 }
 
@@ -79,6 +85,7 @@ const PLAIN_CODE: Record<BrokerId, string | number> = {
   shoonya: 'Not_Ok',
   iifl: 'EC003',
   dhan: 'DH-910',
+  breeze: 500,
 };
 
 /** A success profile in the broker's shape. */
@@ -102,6 +109,11 @@ function profileBody(broker: BrokerId, userId: unknown, userName: unknown): unkn
     };
   }
   if (broker === 'dhan') return { dhanClientId: userId, dhanClientName: userName };
+  if (broker === 'breeze') {
+    const session_token = Buffer.from('SIMBRZ01:simSessionKey01').toString('base64');
+    const Success = { idirect_userid: userId, idirect_user_name: userName, session_token };
+    return { Success, Status: 200, Error: null };
+  }
   if (broker === 'iifl') {
     return { status: 'Ok', message: 'Success', result: { clientId: userId, clientName: userName } };
   }

@@ -37,6 +37,7 @@ const GRANT_PARAM: Record<BrokerId, string> = {
   shoonya: 'code',
   dhan: 'tokenId',
   iifl: 'authCode',
+  breeze: 'apisession',
 };
 
 /** The user id Alice Blue's redirect carries beside the grant (LoginGrant.userId). */
@@ -54,6 +55,7 @@ const STATE_OPTIONAL: ReadonlySet<BrokerId> = new Set<BrokerId>([
   'dhan',
   'shoonya',
   'iifl',
+  'breeze',
 ]);
 
 /** What parseRedirect yields for a valid redirect carrying `grant`. */
@@ -127,6 +129,13 @@ function successParams(broker: BrokerId, grant: string, state: string): [string,
       return [
         ['authCode', grant],
         ['clientId', IIFL_CLIENT],
+        ['state', state],
+      ];
+    case 'breeze':
+      // brokers-more.md §2.7 [Code]: `?apisession=<API_Session>` only (echoesState false); a state
+      // that comes back must match, as above.
+      return [
+        ['apisession', grant],
         ['state', state],
       ];
   }
@@ -321,7 +330,8 @@ const mutationArb: fc.Arbitrary<[string, string, Mutation]> = fc.oneof(
           c.broker === 'fivepaisa' ||
           c.broker === 'aliceblue' ||
           c.broker === 'shoonya' ||
-          c.broker === 'dhan'
+          c.broker === 'dhan' ||
+          c.broker === 'breeze'
             ? { ...p, params: [...p.params, ['error', 'access_denied']] }
             : c.broker === 'kite'
               ? { ...p, params: replace(p.params, 'status', 'cancelled') }
@@ -336,7 +346,8 @@ const mutationArb: fc.Arbitrary<[string, string, Mutation]> = fc.oneof(
           c.broker === 'fivepaisa' ||
           c.broker === 'aliceblue' ||
           c.broker === 'shoonya' ||
-          c.broker === 'dhan'
+          c.broker === 'dhan' ||
+          c.broker === 'breeze'
             ? { ...p, params: [...p.params, ['error', 'server_error']] }
             : { ...p, params: without(p.params, c.broker === 'kite' ? 'status' : 's') },
       ],

@@ -20,6 +20,8 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   shoonya: '/NorenWClientAPI/GenAcsTok',
   iifl: '/v1/getusersession',
   dhan: '/app/consumeApp-consent',
+  // No code exchange: the redirect carries the session, which "exchange" checks with customerdetails.
+  breeze: '/breezeapi/api/v1/customerdetails',
 };
 const PROFILE_PATH: Record<BrokerId, string> = {
   upstox: '/v2/user/profile',
@@ -31,6 +33,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   shoonya: '/NorenWClientAPI/UserDetails',
   iifl: '/v1/profile',
   dhan: '/v2/profile',
+  breeze: '/breezeapi/api/v1/customerdetails',
 };
 /** The profile-like check's HTTP method where it is not GET. */
 const PROFILE_METHOD: Partial<Record<BrokerId, string>> = {
@@ -42,9 +45,10 @@ const TOKEN_METHOD: Partial<Record<BrokerId, string>> = { dhan: 'GET' };
 
 /**
  * Brokers whose redirect carries a single-use grant. Angel One's redirect carries the token itself:
- * its "exchange" is a profile check that may be resent (test/brokers/angelone.test.ts).
+ * its "exchange" is a profile check that may be resent (test/brokers/angelone.test.ts). So does
+ * ICICI Breeze's: the session, checked with customerdetails (test/brokers/breeze.test.ts).
  */
-const SINGLE_USE_GRANT_BROKERS = BROKER_IDS.filter((b) => b !== 'angelone');
+const SINGLE_USE_GRANT_BROKERS = BROKER_IDS.filter((b) => b !== 'angelone' && b !== 'breeze');
 
 describe('backoff', () => {
   it('stays within [step/2, step] of a capped exponential step', () => {

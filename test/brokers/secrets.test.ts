@@ -34,6 +34,7 @@ const PROFILE_PATH: Record<BrokerId, string> = {
   shoonya: '/NorenWClientAPI/UserDetails',
   iifl: '/v1/profile',
   dhan: '/v2/profile',
+  breeze: '/breezeapi/api/v1/customerdetails',
 };
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -46,6 +47,8 @@ const TOKEN_PATH: Record<BrokerId, string> = {
   shoonya: '/NorenWClientAPI/GenAcsTok',
   iifl: '/v1/getusersession',
   dhan: '/app/consumeApp-consent',
+  // No code exchange: the redirect carries the session, which "exchange" checks with customerdetails.
+  breeze: '/breezeapi/api/v1/customerdetails',
 };
 
 /** An error body in the broker's own shape whose free text is `text`. */
@@ -70,6 +73,8 @@ function echoBody(broker: BrokerId, text: string): unknown {
       return { status: 'Not_Ok', message: text, result: [] };
     case 'dhan':
       return { errorType: 'Others', errorCode: 'DH-910', errorMessage: text };
+    case 'breeze':
+      return { Success: null, Status: 500, Error: text };
   }
 }
 
@@ -219,6 +224,8 @@ beforeAll(async () => {
     if (broker === 'fivepaisa' || broker === 'aliceblue') h.sim.revokeToken(tokens.accessToken);
     // Dhan documents no logout either (brokers-more.md §2.2).
     if (broker === 'dhan') h.sim.revokeToken(tokens.accessToken);
+    // Nor ICICI Breeze (brokers-more.md §2.7).
+    if (broker === 'breeze') h.sim.revokeToken(tokens.accessToken);
     await a.logout?.(creds.apiKey, tokens.accessToken);
     await capture(a.validate(creds.apiKey, tokens.accessToken));
   }

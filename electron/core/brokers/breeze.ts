@@ -114,11 +114,16 @@ function errorWords(value: unknown): string | undefined {
 }
 
 /**
- * The secrets customerdetails derived from each recent session (base64 session_token, session key),
- * so an answer echoing them is redacted on later calls too, by any adapter instance in this process.
+ * Each recent session with the secrets customerdetails derived from it (base64 session_token,
+ * session key), so an answer echoing any of them is redacted on later calls too, by any adapter
+ * instance in this process.
  * A few sessions are kept: one a day per account.
  */
 const derivedSecrets = new Map<string, readonly string[]>();
+
+function rememberedSecrets(): string[] {
+  return [...derivedSecrets].flatMap(([session, values]) => [session, ...values]);
+}
 
 function rememberDerived(session: string, values: readonly string[]): void {
   derivedSecrets.delete(session);
@@ -187,7 +192,9 @@ export function createBreezeAdapter(ctx: AdapterContext): BrokerAdapter {
     also: readonly string[] = [],
   ): Promise<Profile> {
     ctx.registerSecrets(session);
-    const secrets: string[] = [session, ...also, ...(derivedSecrets.get(session) ?? [])];
+    // Every recent session and what it derived, not only this call's: an answer to one call may
+    // echo another session (a short numeric session is not masked as token-like text).
+    const secrets: string[] = [session, ...also, ...rememberedSecrets()];
     return ctx.call<Profile>({
       op,
       secrets,
@@ -200,16 +207,21 @@ export function createBreezeAdapter(ctx: AdapterContext): BrokerAdapter {
         bodyOnGet: true,
       },
       interpret: (res) => {
-        const envelope = envelopeSchema.safeParse(res.json);
-        const success =
-          envelope.success &&
-          typeof envelope.data.Success === 'object' &&
-          envelope.data.Success !== null;
-        if (res.status !== 200 || (envelope.success && !success)) {
-          if (res.status !== 200 && res.json === undefined) {
+        if (res.status !== 200) {
+          if (res.json === undefined)
             throw unexpectedBrokerError(label, op, { status: res.status });
-          }
           throw classify(res, op, secrets);
+        }
+        // An error envelope: Success null, or an Error / a Status other than 200 without a Success.
+        const envelope = envelopeSchema.safeParse(res.json);
+        if (envelope.success) {
+          const { Success, Status, Error } = envelope.data;
+          const failed =
+            Success === null ||
+            (typeof Success !== 'object' &&
+              ((Error !== undefined && Error !== null) ||
+                (Status !== undefined && Status !== 200)));
+          if (failed) throw classify(res, op, secrets);
         }
         const parsed = customerDetailsSchema.safeParse(res.json);
         const decoded = parsed.success
@@ -237,9 +249,7 @@ export function createBreezeAdapter(ctx: AdapterContext): BrokerAdapter {
         rememberDerived(session, [body.Success.session_token, decoded.sessionKey]);
         secrets.push(body.Success.session_token, decoded.sessionKey);
         return {
-          userId:
-            profileUserId(body.Success.idirect_userid, secrets) ??
-            profileUserId(decoded.userId, secrets),
+          userId: profileUserId(body.Success.idirect_userid, secrets),
           userName: profileName(body.Success.idirect_user_name, secrets),
         };
       },
