@@ -12,6 +12,17 @@ import { accessTokenExpiry, jwtExpiry } from '../../shared/expiry';
 import { BROKERS } from '../../shared/brokers';
 import { decideLoginNavigation } from '../../electron/core/policy/login-navigation-policy';
 import { DEFAULT_SIM_USERS } from '../simulator/index';
+import { join } from 'node:path';
+import { accountConfigSchema } from '../../shared/domain';
+import { createBrokerAdapters } from '../../electron/core/brokers';
+import { createFileExporter } from '../../electron/core/export/file-exporter';
+import { TokenService } from '../../electron/core/lifecycle/token-service';
+import { createJsonFileBackend } from '../../electron/core/settings/settings-backend';
+import { createSettingsStore } from '../../electron/core/settings/settings-store';
+import { tempDir } from '../export/helpers/temp-dir';
+import { HttpLoginNavigator } from '../helpers/http-login-navigator';
+import { createMemorySecretStore } from '../helpers/memory-secret-store';
+import { FakeClock } from '../helpers/fake-clock';
 import {
   STATE,
   T0,
@@ -581,5 +592,80 @@ describe('IIFL Capital simulator strictness', () => {
       expect(res.status).toBe(400);
       expect(await res.text()).toContain('simulator: ');
     }
+  });
+});
+
+describe('IIFL Capital through TokenService (the login flow of the app, over HTTP)', () => {
+  async function service() {
+    const dir = tempDir('tokentray-iifl-');
+    const secrets = createMemorySecretStore();
+    const settings = createSettingsStore({
+      backend: createJsonFileBackend(join(dir, 'config.json')),
+      secrets,
+      logger: h.logger,
+    });
+    const tokens = new TokenService({
+      // The service's clock reads the harness clock the simulator and adapters share; no timers fire.
+      clock: Object.assign(new FakeClock(T0), { now: h.clock.now }),
+      settings,
+      secrets,
+      brokers: createBrokerAdapters({
+        baseUrls: h.sim.baseUrls,
+        now: h.clock.now,
+        logger: h.logger,
+      }),
+      exporter: createFileExporter({ logger: h.logger }),
+      logger: h.logger,
+    });
+    await tokens.init();
+    const app = h.sim.app('iifl');
+    await tokens.saveAccount({
+      config: accountConfigSchema.parse({
+        id: 'iifl-main',
+        broker: 'iifl',
+        label: 'IIFL',
+        apiKey: app.apiKey,
+        redirectUri: app.redirectUri,
+        exportTargets: [],
+      }),
+      apiSecret: app.apiSecret,
+    });
+    return { tokens, secrets };
+  }
+
+  it('logs in and keeps the client id; a check refused for the IP address keeps the new token', async () => {
+    const { tokens, secrets } = await service();
+    await tokens.login('iifl-main', new HttpLoginNavigator());
+    const first = await secrets.get('iifl-main', 'access-token');
+    expect(h.sim.tokenStatus('iifl', first ?? '')).toBe('valid');
+    expect(tokens.snapshot().accounts[0]).toMatchObject({ status: 'valid', lastError: null });
+
+    h.sim.inject({
+      path: PROFILE,
+      fault: {
+        kind: 'reply',
+        status: 200,
+        json: { status: 'Not_Ok', code: 'EC500', message: 'IP address not authorized for trading' },
+      },
+    });
+    const checks = h.sim.requestsTo('GET', PROFILE).length;
+    await tokens.login('iifl-main', new HttpLoginNavigator());
+    // The check after the exchange was made, and refused.
+    expect(h.sim.requestsTo('GET', PROFILE)).toHaveLength(checks + 1);
+    const second = await secrets.get('iifl-main', 'access-token');
+    expect(second).not.toBe(first);
+    expect(h.sim.tokenStatus('iifl', second ?? '')).toBe('valid');
+  });
+
+  it('a refused checksum (wrong secret) leaves the previous token in place', async () => {
+    const { tokens, secrets } = await service();
+    await tokens.login('iifl-main', new HttpLoginNavigator());
+    const before = await secrets.get('iifl-main', 'access-token');
+    await secrets.set('iifl-main', 'api-secret', 'wrong-iifl-secret-not-real');
+    await expect(tokens.login('iifl-main', new HttpLoginNavigator())).rejects.toMatchObject({
+      kind: 'bad-credentials',
+    });
+    expect(await secrets.get('iifl-main', 'access-token')).toBe(before);
+    expect(h.sim.tokenStatus('iifl', before ?? '')).toBe('valid');
   });
 });
