@@ -14,11 +14,10 @@
  *   described by HTTP status and Telegram's `description` (bounded, single-line, with the token masked).
  * - One attempt here; the dispatcher (channels.ts) retries, honouring `parameters.retry_after` on 429.
  */
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { z } from 'zod';
 import { isLoopbackHost } from '../../../shared/remote-targets';
 import { untrustedText } from '../../../shared/untrusted-text';
+import { postJson } from './post-json';
 
 export const TELEGRAM_API_BASE = 'https://api.telegram.org';
 export const TELEGRAM_MAX_TEXT = 4096;
@@ -100,67 +99,6 @@ function mask(text: string, token: string): string {
   return token ? text.split(token).join('•••') : text;
 }
 
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-}
-
-type Outcome =
-  { kind: 'answer'; answer: Answer } | { kind: 'timeout' } | { kind: 'network'; code: string };
-
-function post(url: URL, body: string, timeoutMs: number): Promise<Outcome> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const finish = (o: Outcome) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadline);
-      resolve(o);
-    };
-    const options = {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        'Content-Length': String(Buffer.byteLength(body)),
-        'User-Agent': 'TokenTray',
-      },
-      agent: false as const,
-    };
-    const onResponse = (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      let seen = 0;
-      res.on('data', (c: Buffer) => {
-        seen += c.length;
-        if (seen > MAX_ANSWER_BYTES) res.destroy();
-        else chunks.push(c);
-      });
-      res.on('error', () => finish({ kind: 'network', code: 'ECONNRESET' }));
-      res.on('end', () =>
-        finish({
-          kind: 'answer',
-          answer: { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') },
-        }),
-      );
-    };
-    const req =
-      url.protocol === 'https:'
-        ? httpsRequest(url, options, onResponse)
-        : httpRequest(url, options, onResponse);
-    const deadline = setTimeout(() => {
-      finish({ kind: 'timeout' });
-      req.destroy();
-    }, timeoutMs);
-    req.on('error', (e: unknown) => {
-      const code =
-        typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string'
-          ? e.code.slice(0, 40)
-          : 'unknown';
-      finish({ kind: 'network', code });
-    });
-    req.end(body);
-  });
-}
-
 /** Sends one message. Never throws; never puts the token in what it returns. */
 export async function sendTelegramMessage(
   botToken: string,
@@ -194,7 +132,7 @@ export async function sendTelegramMessage(
     link_preview_options: { is_disabled: true },
   });
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const outcome = await post(url, body, timeoutMs);
+  const outcome = await postJson(url, body, { timeoutMs, maxAnswerBytes: MAX_ANSWER_BYTES });
   if (outcome.kind === 'timeout') {
     return {
       ok: false,
@@ -209,7 +147,7 @@ export async function sendTelegramMessage(
       message: `Could not reach Telegram (${outcome.code}). Check the internet connection.`,
     };
   }
-  const { status, body: raw } = outcome.answer;
+  const { status, body: raw } = outcome;
   let parsed: z.infer<typeof answerSchema> | null;
   try {
     const r = answerSchema.safeParse(JSON.parse(raw));
