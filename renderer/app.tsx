@@ -3,16 +3,7 @@
  * add/edit dialog, settings and the activity log. A pure view of the snapshots main publishes; every
  * change goes back to main as a command through the preload's `TokenTrayApi`.
  */
-import {
-  Suspense,
-  lazy,
-  useCallback,
-  useEffect,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useState,
-} from 'react';
+import { Suspense, lazy, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { BROKERS } from '../shared/brokers';
 import { NSE_HOLIDAYS_2026 } from '../shared/calendar';
 import type { AccountView, Preferences } from '../shared/domain';
@@ -179,7 +170,9 @@ function Dashboard({
 
   const theme =
     themePreview ?? (preferences.state === 'ready' ? preferences.value.theme : 'system');
-  useEffect(() => {
+  // A layout effect: the page never paints a frame in the old theme (Preact, which ships, runs plain
+  // effects only after the next paint).
+  useLayoutEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
@@ -615,7 +608,8 @@ function AccountsView({
   onEdit: (id: string) => void;
   onAdd: () => void;
 }) {
-  useEffect(markAccountsPainted, []);
+  // In the commit that puts the list in the DOM: the mark then lands just after the frame that paints it.
+  useLayoutEffect(markAccountsPainted, []);
   const busyIds = useMemo(() => new Set(Object.keys(pending)), [pending]);
 
   if (items.length === 0) {

@@ -2,7 +2,7 @@
  * Hooks over the preload's `TokenTrayApi`: the renderer's only way to reach main. Commands never
  * throw into the UI: a failed IPC call becomes a `CommandResult` with words the user can act on.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useLayoutEffect, useState } from 'react';
 import type { CommandResult, TokenTrayApi } from '../shared/ipc-contract';
 import type { Preferences, Snapshot } from '../shared/domain';
 
@@ -35,7 +35,10 @@ export function useSnapshot(api: TokenTrayApi): {
   const [snapshot, setSnapshot] = useState<Loadable<Snapshot>>({ state: 'loading' });
   const [attempt, setAttempt] = useState(0);
 
-  useEffect(() => {
+  // Asked in the commit that shows "Loading…", before the browser paints it: an answer that is back
+  // by then (IPC takes about a millisecond) makes the account list the first thing painted. A plain
+  // effect would wait for a paint first under Preact, which the renderer ships (issue 11: ≤ 300 ms).
+  useLayoutEffect(() => {
     let live = true;
     const accept = (next: Snapshot) => {
       if (!live) return;
@@ -70,7 +73,8 @@ export function usePreferences(api: TokenTrayApi): {
 } {
   const [preferences, setPreferences] = useState<Loadable<Preferences>>({ state: 'loading' });
 
-  useEffect(() => {
+  // Asked before the first paint, like the snapshot (above).
+  useLayoutEffect(() => {
     let live = true;
     api.getPreferences().then(
       (value) => {
