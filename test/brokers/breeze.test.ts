@@ -576,6 +576,17 @@ describe("http.ts bodyOnGet: a GET with a body over node:http, under the fetch p
     expect(err.details.notSent).toBe(false);
   });
 
+  it('the one timer covers the body too: an answer that stalls half-way is a timeout', async () => {
+    handler = (_req, _body, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"Success":');
+    };
+    const err = await failure(get('/stall', { timeoutMs: 100 }));
+    expect(err.kind).toBe('broker-down');
+    expect(err.message).toMatch(/no answer within 0 s/);
+    expect(err.details.notSent).toBe(false);
+  });
+
   it('a connection closed without an answer is "closed before an answer came", maybe sent', async () => {
     handler = (req) => req.socket.destroy();
     const err = await failure(get('/drop'));

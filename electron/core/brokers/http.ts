@@ -224,7 +224,11 @@ async function sendBodyOnGet(request: HttpRequest, deps: HttpDeps): Promise<Http
       return;
     }
     let settled = false;
-    const timer = setTimeout(() => req.destroy(timeoutError()), deps.timeoutMs);
+    // Settled as a timeout first, whatever the destroyed socket reports after.
+    const timer = setTimeout(() => {
+      fail(timeoutError());
+      req.destroy();
+    }, deps.timeoutMs);
     const finish = (outcome: () => HttpResponse) => {
       if (settled) return;
       settled = true;
