@@ -2,38 +2,17 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { presentTray } from '../../electron/core/app/tray-presenter';
 import { readinessOfView, summarizeReadiness } from '../../shared/readiness';
-import { DEFAULT_ACCOUNT_THRESHOLDS, type AccountView, type Snapshot } from '../../shared/domain';
+import type { AccountView, Snapshot } from '../../shared/domain';
 import type { BrokerId } from '../../shared/brokers';
+import { view as accountView } from '../alerts/views';
 
 const ist = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Kolkata' }).toJSDate();
 const NOW = ist('2026-12-08T10:00');
 const M = 60_000;
 
+/** `<broker>-main`, valid unless said otherwise (the alert tests' view builder). */
 function view(broker: BrokerId, over: Partial<AccountView> = {}): AccountView {
-  return {
-    id: `${broker}-main`,
-    broker,
-    label: 'main',
-    status: 'valid',
-    expiresAt: null,
-    issuedAt: null,
-    refreshExpiresAt: null,
-    lastRefreshAt: null,
-    lastValidatedAt: null,
-    tokenMasked: null,
-    userName: null,
-    busy: null,
-    lastError: null,
-    exportTargets: [],
-    lastExport: [],
-    autoRefresh: false,
-    canRefresh: false,
-    hasPin: false,
-    apiKey: 'key',
-    redirectUri: 'http://127.0.0.1:5055/callback',
-    thresholds: DEFAULT_ACCOUNT_THRESHOLDS,
-    ...over,
-  };
+  return accountView(broker, 'main', { status: 'valid', ...over });
 }
 
 /** An account whose token has `msLeft` to live at NOW (the snapshot's own status is ignored). */
