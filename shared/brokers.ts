@@ -173,7 +173,7 @@ export const BROKERS: Readonly<Record<BrokerId, BrokerInfo>> = {
     echoesState: false,
     // Guess: the consent page is on auth.dhan.co; its sign-in steps may pass through login.dhan.co.
     loginOrigins: ['https://auth.dhan.co', 'https://login.dhan.co'],
-    appRegistrationUrl: 'https://web.dhan.co',
+    appRegistrationUrl: 'https://web.dhan.co/',
     defaultEnvKey: 'DHAN_ACCESS_TOKEN',
     suggestedRedirectUri: 'http://127.0.0.1:5055/dhan/callback',
     clientIdLabel: 'Dhan client ID',
@@ -192,7 +192,7 @@ export const BROKERS: Readonly<Record<BrokerId, BrokerInfo>> = {
     echoesState: true,
     // Guess: the vendor login page and the 5paisa sign-in it may hand over to.
     loginOrigins: ['https://dev-openapi.5paisa.com', 'https://login.5paisa.com'],
-    appRegistrationUrl: 'https://xstream.5paisa.com',
+    appRegistrationUrl: 'https://xstream.5paisa.com/',
     defaultEnvKey: 'FIVEPAISA_ACCESS_TOKEN',
     suggestedRedirectUri: 'http://127.0.0.1:5055/fivepaisa/callback',
     clientIdLabel: 'User ID (of the API app)',
@@ -213,7 +213,7 @@ export const BROKERS: Readonly<Record<BrokerId, BrokerInfo>> = {
     // Guess: the OAuth redirect carries only `code` (§2.4 [Code]).
     echoesState: false,
     loginOrigins: ['https://api.shoonya.com', 'https://trade.shoonya.com'],
-    appRegistrationUrl: 'https://trade.shoonya.com',
+    appRegistrationUrl: 'https://trade.shoonya.com/',
     defaultEnvKey: 'SHOONYA_ACCESS_TOKEN',
     suggestedRedirectUri: 'http://127.0.0.1:5055/shoonya/callback',
   },
@@ -229,7 +229,7 @@ export const BROKERS: Readonly<Record<BrokerId, BrokerInfo>> = {
     // Guess: the callback carries `authCode` and `userId` only (§2.5 [Code]).
     echoesState: false,
     loginOrigins: ['https://ant.aliceblueonline.com', 'https://a3.aliceblueonline.com'],
-    appRegistrationUrl: 'https://ant.aliceblueonline.com',
+    appRegistrationUrl: 'https://ant.aliceblueonline.com/',
     defaultEnvKey: 'ALICEBLUE_ACCESS_TOKEN',
     suggestedRedirectUri: 'http://127.0.0.1:5055/aliceblue/callback',
   },
