@@ -66,7 +66,11 @@ describe.skipIf(!keyringAvailable)('a simulated trading week', () => {
       // The bot on the second host (SSH/SFTP .env) and the Redis bot: every account at every 15th
       // market minute of a trading day (25 minutes × 8 accounts × 2 bots), none on the holiday.
       // The bench reads every minute (375 a day).
-      expect(d.remoteStale, d.date).toEqual({
+      const stale = d.remoteStale;
+      expect(
+        stale && { ssh: weekFigures(stale.ssh), redis: weekFigures(stale.redis) },
+        d.date,
+      ).toEqual({
         ssh: { upstox: 0, kite: 0, fyers: 0, angelone: 0 },
         redis: { upstox: 0, kite: 0, fyers: 0, angelone: 0 },
       });
