@@ -13,7 +13,7 @@ const RENEW = '/v2/RenewToken';
 const CONSENT = '/app/generate-consent';
 
 describe.skipIf(!keyringAvailable)('Dhan: renews itself with the live token', () => {
-  it('logs in through the consent call, then renews an hour before the 24 h end: new token in the .env, no notification', async () => {
+  it('logs in through the consent call, then renews at 08:45 and 15:35 IST, never in market hours and without drifting: new token in the .env, no notification', async () => {
     const h = await startTestApp({ start: ist('2026-12-07T20:00') });
     await h.addAccount('dhan', { autoRefresh: true });
     await h.login('dhan-main');
@@ -29,18 +29,32 @@ describe.skipIf(!keyringAvailable)('Dhan: renews itself with the live token', ()
     const view = () => h.app.service.snapshot().accounts[0]!;
     expect(view()).toMatchObject({ canRefresh: true, autoRefresh: true, hasPin: false });
 
-    await h.advanceTo(ist('2026-12-08T19:10'));
-    expect(h.sim.requestsTo('GET', RENEW).map((r) => r.at)).toEqual([ist('2026-12-08T19:00')]);
+    // Monday evening: the token lasts until Tue 20:00, through Tuesday's session.
+    expect(readinessOfView(view(), h.clock.now(), []).state).toBe('ready');
+
+    await h.advanceTo(ist('2026-12-08T08:50'));
+    expect(h.sim.requestsTo('GET', RENEW).map((r) => r.at)).toEqual([ist('2026-12-08T08:45')]);
     const second = h.botToken('dhan-main')!;
     expect(second).not.toBe(first);
     expect(h.sim.tokenStatus('dhan', second)).toBe('valid');
     expect(h.env('dhan-main')['DHAN_ACCESS_TOKEN_EXPIRES_AT']).toBe(
-      ist('2026-12-09T19:00').toISOString(),
+      ist('2026-12-09T08:45').toISOString(),
     );
-    // Wednesday's session: ready, and TokenTray will renew again before it matters.
+    // Tuesday's session: ready before the open, with the token it will trade on all day.
     expect(readinessOfView(view(), h.clock.now(), []).state).toBe('ready');
-    await h.advanceTo(ist('2026-12-09T19:10'));
-    expect(h.sim.requestsTo('GET', RENEW)).toHaveLength(2);
+    await h.advanceTo(ist('2026-12-10T16:00'));
+    // Twice a day at the same times, before the open and after the close: no drift, no renewal
+    // ending a token a bot is trading on.
+    expect(h.sim.requestsTo('GET', RENEW).map((r) => r.at)).toEqual(
+      [
+        '2026-12-08T08:45',
+        '2026-12-08T15:35',
+        '2026-12-09T08:45',
+        '2026-12-09T15:35',
+        '2026-12-10T08:45',
+        '2026-12-10T15:35',
+      ].map(ist),
+    );
     expect(h.notifications.shown).toEqual([]);
     expect(h.tray.last?.icon).toBe('valid');
     expect(h.logger.text()).not.toContain(second);

@@ -149,3 +149,65 @@ describe('event planner: an automatic renewal the rate limit deferred', () => {
     expect(later?.key).not.toBe(first?.key);
   });
 });
+
+describe('Dhan renewal times (renew-token)', () => {
+  const dhan = (expiresAt: Date, over: Partial<PlannerAccount> = {}) =>
+    account('dhan', { expiresAt, ...over }, true);
+
+  it.each([
+    // issued → the first of 08:45 / 15:35 IST at least 6 h after issue and before expiry
+    ['Mon 20:00', '2026-11-24T20:00', '2026-11-25T08:45'],
+    ['Mon 10:00', '2026-11-23T10:00', '2026-11-24T08:45'],
+    ['Mon 09:00 (15:35 is 6 h 35 min later)', '2026-11-23T09:00', '2026-11-23T15:35'],
+    ['Mon 09:36 (15:35 is 1 min short of 6 h)', '2026-11-23T09:36', '2026-11-24T08:45'],
+    ['Mon 02:45', '2026-11-23T02:45', '2026-11-23T08:45'],
+  ])('a token issued %s renews at the fixed time after it', (_name, issued, renews) => {
+    const exp = new Date(ist(issued).getTime() + 24 * 3_600_000);
+    const planned = planAccountEvents(dhan(exp), prefs, ist(issued)).find(
+      (e) => e.kind === 'auto-refresh',
+    );
+    expect(planned?.at.toISOString()).toBe(ist(renews).toISOString());
+  });
+
+  it('never plans a renewal inside 09:15–15:30, whatever the issue minute', () => {
+    for (let minute = 0; minute < 24 * 60; minute += 7) {
+      const issued = new Date(ist('2026-11-23T00:00').getTime() + minute * 60_000);
+      const exp = new Date(issued.getTime() + 24 * 3_600_000);
+      const at = planAccountEvents(dhan(exp), prefs, issued).find(
+        (e) => e.kind === 'auto-refresh',
+      )?.at;
+      expect(at, issued.toISOString()).toBeDefined();
+      const hhmm = DateTime.fromJSDate(at!, { zone: 'Asia/Kolkata' }).toFormat('HH:mm');
+      expect(['08:45', '15:35']).toContain(hhmm);
+    }
+  });
+
+  it('a token the broker ends early renews an hour before it dies; overdue → now; revoked → never', () => {
+    const now = ist('2026-11-23T10:00');
+    const early = planAccountEvents(dhan(ist('2026-11-23T12:00')), prefs, now).find(
+      (e) => e.kind === 'auto-refresh',
+    );
+    expect(early?.at.toISOString()).toBe(ist('2026-11-23T11:00').toISOString());
+    const overdue = planAccountEvents(
+      dhan(ist('2026-11-24T09:00')),
+      prefs,
+      ist('2026-11-24T08:50'),
+    );
+    expect(overdue.find((e) => e.kind === 'auto-refresh')?.at.toISOString()).toBe(
+      ist('2026-11-24T08:50').toISOString(),
+    );
+    const revoked = planAccountEvents(dhan(ist('2026-11-24T09:00'), { revoked: true }), prefs, now);
+    expect(revoked.find((e) => e.kind === 'auto-refresh')).toBeUndefined();
+  });
+});
+
+describe('Dhan renewal when the fixed time was missed', () => {
+  it('woken in the session with a token that lasts past the close: renews at the close, not mid-session', () => {
+    // Renewed yesterday 15:35: dies today 15:35. The 08:45 renewal was slept through; it is 10:00.
+    const a = account('dhan', { expiresAt: ist('2026-11-23T15:35') }, true);
+    const at = planAccountEvents(a, prefs, ist('2026-11-23T10:00')).find(
+      (e) => e.kind === 'auto-refresh',
+    )?.at;
+    expect(at?.toISOString()).toBe(ist('2026-11-23T15:30').toISOString());
+  });
+});

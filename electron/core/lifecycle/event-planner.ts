@@ -11,7 +11,13 @@
 import type { AccountConfig, Preferences } from '../../../shared/domain';
 import { BROKERS } from '../../../shared/brokers';
 import { accessTokenExpiry, parseCutoff } from '../../../shared/expiry';
-import { isTradingDay, istDate, istTimeOnDate } from '../../../shared/calendar';
+import {
+  MARKET_CLOSE,
+  MARKET_OPEN,
+  isTradingDay,
+  istDate,
+  istTimeOnDate,
+} from '../../../shared/calendar';
 import { nextStatusChange } from '../../../shared/status';
 import type { PlannedEvent } from './scheduler';
 import { thresholdsMs } from './thresholds';
@@ -59,11 +65,50 @@ export function canAutoRefresh(account: PlannerAccount, at: Date): boolean {
   }
 }
 
+/**
+ * Dhan (renewal kind 'renew-token'): the IST times of day at which a live token is renewed — before
+ * the open and after the close. RenewToken ends the old token, so a renewal in market hours would cut
+ * off a bot holding it in memory; and "an hour before expiry" would creep an hour earlier every day
+ * (a 24 h life renewed each time at 23 h), through the night when the laptop sleeps and into the
+ * session. Two fixed times a day keep every renewal awake-likely and outside 09:15–15:30.
+ */
+export const RENEW_TOKEN_TIMES = ['08:45', '15:35'] as const;
+/** A token younger than this is not renewed at the next fixed time (a login at 15:20 waits to 08:45). */
+export const RENEW_TOKEN_MIN_AGE_MS = 6 * 60 * MINUTE;
+
+/**
+ * The first fixed renewal time that is at least RENEW_TOKEN_MIN_AGE_MS after issue, not past, and
+ * before expiry. When none is left (the laptop slept through one, or the broker ended the token
+ * early): at once outside market hours; in market hours at the close if the token lasts until then,
+ * else an hour before it dies (it dies in the session either way).
+ */
+function renewTokenAt(account: PlannerAccount, exp: Date, now: Date): Date {
+  const life = (BROKERS[account.config.broker].accessTokenLifeHours ?? 24) * 60 * MINUTE;
+  const from = Math.max(exp.getTime() - life + RENEW_TOKEN_MIN_AGE_MS, now.getTime());
+  const latest = exp.getTime() - 5 * MINUTE;
+  for (let day = 0; day <= 2; day += 1) {
+    const date = new Date(from + day * DAY);
+    for (const hhmm of RENEW_TOKEN_TIMES) {
+      const t = istTimeOnDate(date, hhmm).getTime();
+      if (t >= from && t <= latest) return new Date(t);
+    }
+  }
+  const open = istTimeOnDate(now, MARKET_OPEN).getTime();
+  const close = istTimeOnDate(now, MARKET_CLOSE).getTime();
+  const t = now.getTime();
+  if (t < open || t >= close) return now;
+  if (close <= latest) return new Date(close);
+  return new Date(Math.max(t, exp.getTime() - REFRESH_BEFORE_EXPIRY_MS));
+}
+
 /** When the silent refresh of an auto-refreshing account should run, if it should. */
 export function autoRefreshAt(account: PlannerAccount, now: Date): Date | undefined {
   const exp = account.expiresAt;
   let when: Date;
-  if (!exp || account.revoked) {
+  if (exp && !account.revoked && BROKERS[account.config.broker].renewal.kind === 'renew-token') {
+    const at = renewTokenAt(account, exp, now);
+    when = at.getTime() < now.getTime() ? now : at;
+  } else if (!exp || account.revoked) {
     // A rejected or missing access token with a live refresh token: renew as soon as we can.
     if (!account.revoked) return undefined;
     when = now;
