@@ -286,7 +286,7 @@ export const SETUP_WARNINGS: Readonly<Record<BrokerId, readonly string[]>> = {
   dhan: [
     'Create the API key and secret on web.dhan.co → My Profile → Access DhanHQ APIs (the key lasts 12 months), with this redirect URL.',
     'Enter your Dhan client ID too: TokenTray asks Dhan for a consent with it before the login page opens.',
-    'Tokens last 24 hours from login; with "Renew automatically" on, TokenTray renews them (RenewToken) before they run out, without a login.',
+    'Tokens last 24 hours from login; with "Renew automatically" on, TokenTray renews them (RenewToken) at 08:45 and 15:35 IST, never during market hours (a renewal ends the old token), without a login.',
     "Guess: one of Dhan's own clients says RenewToken works only for tokens made on Dhan Web. If a renewal is refused, TokenTray tells you at once and keeps the working token; log in daily then, and turn automatic renewal off.",
     'Orders need the static IP registered with Dhan; the token itself works from anywhere.',
   ],

@@ -533,7 +533,7 @@ function DetailsStep({
           </p>
           <Checkbox
             id={fid('autoRefresh')}
-            label="Renew automatically an hour before the 24 hours run out"
+            label="Renew automatically at 08:45 and 15:35 IST, outside market hours"
             checked={draft.autoRefresh}
             onChecked={(autoRefresh) => update({ autoRefresh })}
             hint="If a renewal fails, or the token was revoked, TokenTray tells you and you log in again."

@@ -115,6 +115,7 @@ describe.skipIf(!keyringAvailable)('a simulated trading week', () => {
       brokers: BROKER_IDS,
     });
     console.log(formatWeek(days, BROKER_IDS).join('\n'));
+    console.log(`Dhan renewals: ${dhanRenewals.map((d) => d.toISOString()).join(', ')}`);
     const zero = Object.fromEntries(BROKER_IDS.map((b) => [b, 0]));
     const loginOnly = BROKER_IDS.filter((b) => !renewsWithoutLogin(b));
     for (const d of days) {
