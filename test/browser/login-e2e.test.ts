@@ -130,7 +130,10 @@ describe('login in a real browser', () => {
       expect(token).toBeTruthy();
       expect(sim.tokenStatus(broker, token ?? '')).toBe('valid');
       const view = t.tokens.snapshot().accounts.find((a) => a.id === id);
-      expect(view).toMatchObject({ status: 'valid', lastError: null, busy: null });
+      expect(view).toMatchObject({ lastError: null, busy: null });
+      // The real clock: a token may already be "expiring" near its cutoff (5paisa and Breeze in the
+      // IST evening, Upstox after 00:30 IST); usable is what a fresh login must give.
+      expect(['valid', 'expiring', 'critical']).toContain(view?.status);
 
       const text = readFileSync(t.envPath, 'utf8');
       const key = BROKERS[broker].defaultEnvKey;
@@ -178,7 +181,8 @@ describe('login in a real browser', () => {
     expect(readFileSync(ok.envPath).equals(before)).toBe(true);
     expect(await ok.secrets.get(id, 'access-token')).toBe(tokenBefore);
     const view = ok.tokens.snapshot().accounts.find((a) => a.id === id);
-    expect(view).toMatchObject({ status: 'valid', lastError: null });
+    expect(view).toMatchObject({ lastError: null });
+    expect(['valid', 'expiring', 'critical']).toContain(view?.status); // the real clock, see above
   });
 
   it('closing the login page → "cancelled", nothing written', async () => {

@@ -49,11 +49,10 @@ import type { AdapterContext } from './call';
 import type { HttpResponse } from './http';
 import {
   checkOutgoingState,
-  checkState,
   isRedirectTo,
-  loginCancelled,
   loginFailed,
-  readRedirect,
+  readStatelessRedirect,
+  rejectErrorRedirect,
   requireGrant,
 } from './redirect';
 import type { BrokerAdapter, LoginGrant, Profile, TokenSet } from './types';
@@ -267,24 +266,16 @@ export function createAliceBlueAdapter(ctx: AdapterContext): BrokerAdapter {
     isRedirect: isRedirectTo,
 
     parseRedirect(url, expected): LoginGrant {
-      // parseGrantRedirect's order, without requiring a state Alice Blue never sends.
-      if (expected.state === '') {
-        throw loginFailed(label, 'TokenTray started the login without a state value (a bug)');
-      }
-      const params = readRedirect(url, expected.redirectUri, label);
-      const hide = [params.get('authCode'), params.get('state')].filter(
-        (v): v is string => v !== undefined,
-      );
-      ctx.registerSecrets(...hide);
-      // Guess: never echoed; if one comes back anyway it must be ours (another login's redirect is
-      // not this one's to use or to report).
-      if (params.has('state')) checkState(params, expected.state, label);
-      const error = params.get('error');
-      if (error !== undefined) {
-        const words = scrubText(params.get('error_description') ?? error, hide);
-        if (/denied|cancel/i.test(error)) throw loginCancelled(label, words);
-        throw loginFailed(label, `${label} said "${words ?? 'error'}"`);
-      }
+      // parseGrantRedirect's order, without requiring a state Alice Blue never sends (Guess: never
+      // echoed; one that comes back anyway must be ours).
+      const { params, hide } = readStatelessRedirect({
+        url,
+        expected,
+        label,
+        secrets: (p) => [p.get('authCode')],
+        registerSecrets: (...values) => ctx.registerSecrets(...values),
+      });
+      rejectErrorRedirect(params, hide, label);
       const emsg = params.get('emsg');
       if (emsg !== undefined || (params.get('stat') ?? 'Ok') !== 'Ok') {
         throw loginFailed(label, `${label} said "${scrubText(emsg ?? 'Not_ok', hide) ?? '?'}"`);

@@ -17,7 +17,6 @@ import { TokenTrayError } from '../errors';
 import {
   parseBody,
   rejectedTokenKind,
-  scrubText,
   unexpectedBrokerError,
   type Operation,
 } from './broker-errors';
@@ -34,9 +33,9 @@ import type { HttpResponse } from './http';
 import {
   checkOutgoingState,
   isRedirectTo,
-  loginCancelled,
   loginFailed,
   parseGrantRedirect,
+  rejectErrorRedirect,
 } from './redirect';
 import type { BrokerAdapter, Profile, TokenSet } from './types';
 
@@ -217,11 +216,7 @@ export function createAngelOneAdapter(ctx: AdapterContext): BrokerAdapter {
           ctx.registerSecrets(params.get('feed_token'), params.get('refresh_token'));
           // Guess: the doc describes no error redirect. A redirect without auth_token is a login that
           // did not complete; an OAuth-style `error` is read as the user backing out.
-          const error = params.get('error');
-          if (error === undefined) return;
-          const words = scrubText(error, hide);
-          if (/denied|cancel/i.test(error)) throw loginCancelled(label, words);
-          throw loginFailed(label, `${label} said "${words ?? 'error'}"`);
+          rejectErrorRedirect(params, hide, label);
         },
       });
       if (!TOKEN_PATTERN.test(grant.code)) {

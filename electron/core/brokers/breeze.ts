@@ -38,7 +38,6 @@ import { TokenTrayError } from '../errors';
 import {
   badResponseError,
   parseBody,
-  scrubText,
   unexpectedBrokerError,
   type Operation,
 } from './broker-errors';
@@ -54,11 +53,10 @@ import type { AdapterContext } from './call';
 import type { HttpResponse } from './http';
 import {
   checkOutgoingState,
-  checkState,
   isRedirectTo,
-  loginCancelled,
   loginFailed,
-  readRedirect,
+  readStatelessRedirect,
+  rejectErrorRedirect,
 } from './redirect';
 import type { BrokerAdapter, LoginGrant, Profile, TokenSet } from './types';
 
@@ -279,30 +277,25 @@ export function createBreezeAdapter(ctx: AdapterContext): BrokerAdapter {
     isRedirect: isRedirectTo,
 
     parseRedirect(url, expected) {
-      if (expected.state === '') {
-        throw loginFailed(label, 'TokenTray started the login without a state value (a bug)');
-      }
-      const params = readRedirect(url, expected.redirectUri, label);
-      const names = [...params.keys()].filter((k) => SESSION_PARAM_NAMES.has(k.toLowerCase()));
-      const hide = [...names.map((n) => params.get(n)), params.get('state')].filter(
-        (v): v is string => v !== undefined && v !== '',
-      );
-      ctx.registerSecrets(...hide);
+      const sessionNames = (p: ReadonlyMap<string, string>) =>
+        [...p.keys()].filter((k) => SESSION_PARAM_NAMES.has(k.toLowerCase()));
+      // Breeze never echoes a state (nothing TokenTray sends comes back), but one that does must be ours.
+      const { params, hide } = readStatelessRedirect({
+        url,
+        expected,
+        label,
+        secrets: (p) => sessionNames(p).map((n) => p.get(n)),
+        registerSecrets: (...values) => ctx.registerSecrets(...values),
+      });
+      const names = sessionNames(params);
       if (names.length > 1) {
         throw loginFailed(
           label,
           'the return address carried the session more than once (apisession and API_Session)',
         );
       }
-      // Breeze never echoes a state (nothing TokenTray sends comes back), but one that does must be ours.
-      if (params.has('state')) checkState(params, expected.state, label);
       // Guess: no error redirect is documented; an OAuth-style `error` is read like Angel One's.
-      const error = params.get('error');
-      if (error !== undefined) {
-        const words = scrubText(error, hide);
-        if (/denied|cancel/i.test(error)) throw loginCancelled(label, words);
-        throw loginFailed(label, `${label} said "${words ?? 'error'}"`);
-      }
+      rejectErrorRedirect(params, hide, label);
       const name = names[0];
       const value = name === undefined ? undefined : params.get(name);
       if (value === undefined || value === '') {

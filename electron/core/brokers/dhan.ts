@@ -60,12 +60,11 @@ import {
 import type { AdapterContext } from './call';
 import type { HttpResponse } from './http';
 import {
-  checkState,
   isRedirectTo,
   loginCancelled,
   loginFailed,
-  readRedirect,
-  redirectSecrets,
+  readStatelessRedirect,
+  rejectErrorRedirect,
   requireGrant,
 } from './redirect';
 import type { AppCredentials, BrokerAdapter, Profile, TokenContext, TokenSet } from './types';
@@ -394,23 +393,17 @@ export function createDhanAdapter(ctx: AdapterContext): BrokerAdapter {
     isRedirect: isRedirectTo,
 
     parseRedirect(url, expected) {
-      if (expected.state === '') {
-        throw loginFailed(label, 'TokenTray started the login without a state value (a bug)');
-      }
-      const params = readRedirect(url, expected.redirectUri, label);
-      const hide = [...redirectSecrets(params, 'tokenId'), ...redirectSecrets(params, 'tokenid')];
-      ctx.registerSecrets(...hide);
       // Dhan sends no state; one that came back anyway must be ours.
-      const state = params.get('state');
-      if (state !== undefined) checkState(params, expected.state, label);
+      const { params, hide } = readStatelessRedirect({
+        url,
+        expected,
+        label,
+        secrets: (p) => [p.get('tokenId'), p.get('tokenid')],
+        registerSecrets: (...values) => ctx.registerSecrets(...values),
+      });
       // Guess: the docs describe no error redirect; an OAuth-style `error` or a non-success
       // `status` is read as a login that did not complete (cancel words → cancelled).
-      const error = params.get('error');
-      if (error !== undefined) {
-        const words = scrubText(error, hide);
-        if (/denied|cancel/i.test(error)) throw loginCancelled(label, words);
-        throw loginFailed(label, `${label} said "${words ?? 'error'}"`);
-      }
+      rejectErrorRedirect(params, hide, label);
       const status = params.get('status');
       if (status !== undefined && !/^success$/i.test(status)) {
         if (/cancel/i.test(status)) throw loginCancelled(label);

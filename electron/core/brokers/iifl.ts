@@ -25,7 +25,6 @@ import { TokenTrayError } from '../errors';
 import {
   parseBody,
   rejectedTokenKind,
-  scrubText,
   unexpectedBrokerError,
   type Operation,
 } from './broker-errors';
@@ -41,12 +40,10 @@ import type { AdapterContext } from './call';
 import type { HttpResponse } from './http';
 import {
   checkOutgoingState,
-  checkState,
   isRedirectTo,
-  loginCancelled,
   loginFailed,
-  readRedirect,
-  redirectSecrets,
+  readStatelessRedirect,
+  rejectErrorRedirect,
   requireGrant,
 } from './redirect';
 import type { BrokerAdapter, LoginGrant, Profile, TokenSet } from './types';
@@ -281,12 +278,14 @@ export function createIiflAdapter(ctx: AdapterContext): BrokerAdapter {
     isRedirect: isRedirectTo,
 
     parseRedirect(url, expected): LoginGrant {
-      if (expected.state === '') {
-        throw loginFailed(label, 'TokenTray started the login without a state value (a bug)');
-      }
-      const params = readRedirect(url, expected.redirectUri, label);
-      const hide = redirectSecrets(params, GRANT_PARAM);
-      ctx.registerSecrets(...hide);
+      // Guess: IIFL echoes no state. One that does come back must be ours (mix-up protection).
+      const { params, hide } = readStatelessRedirect({
+        url,
+        expected,
+        label,
+        secrets: (p) => [p.get(GRANT_PARAM)],
+        registerSecrets: (...values) => ctx.registerSecrets(...values),
+      });
       // [Code] brlogin.py: the callback arrives without any parameter when the redirect URL is not
       // whitelisted exactly for the app.
       if (params.size === 0) {
@@ -296,16 +295,7 @@ export function createIiflAdapter(ctx: AdapterContext): BrokerAdapter {
           `Register exactly that URL (scheme, host, port and path) for the app on developers.iiflcapital.com, then log in again.`,
         );
       }
-      // Guess: IIFL echoes no state. One that does come back must be ours (mix-up protection).
-      if (params.has('state')) checkState(params, expected.state, label);
-      // Guess: no error redirect is documented; an OAuth-style `error` is read as the user backing
-      // out when it says so, as a failed login otherwise.
-      const error = params.get('error');
-      if (error !== undefined) {
-        const words = scrubText(params.get('error_description') ?? error, hide);
-        if (/denied|cancel/i.test(error)) throw loginCancelled(label, words);
-        throw loginFailed(label, `${label} said "${words ?? 'error'}"`);
-      }
+      rejectErrorRedirect(params, hide, label);
       const code = requireGrant(params, GRANT_PARAM, label);
       if (!AUTH_CODE_PATTERN.test(code)) {
         throw loginFailed(label, `the ${GRANT_PARAM} in the return address is malformed`);

@@ -212,3 +212,52 @@ export function parseGrantRedirect(input: GrantRedirect): LoginGrant {
   checkState(params, expected.state, label);
   return { code: requireGrant(params, grantName, label) };
 }
+
+/**
+ * The start of every redirect check for a broker that does not echo `state` (Dhan, Shoonya, Alice
+ * Blue, ICICI Breeze, IIFL): exactly our redirect URI with single-valued parameters; the grant-like
+ * values (`secrets(params)`) and any `state` registered as secrets before anything can echo them; and
+ * a `state` that comes back anyway must be ours (another login's redirect is not this one's to use or
+ * to report). Returns the parameters and the values to scrub from any text the redirect quotes.
+ */
+export function readStatelessRedirect(input: {
+  readonly url: string;
+  readonly expected: { readonly redirectUri: string; readonly state: string };
+  readonly label: string;
+  readonly secrets: (params: ReadonlyMap<string, string>) => readonly (string | undefined)[];
+  readonly registerSecrets: (...values: readonly string[]) => void;
+}): { readonly params: ReadonlyMap<string, string>; readonly hide: readonly string[] } {
+  const { expected, label } = input;
+  if (expected.state === '') {
+    throw loginFailed(label, 'TokenTray started the login without a state value (a bug)');
+  }
+  const params = readRedirect(input.url, expected.redirectUri, label);
+  const hide = [...input.secrets(params), params.get('state')].filter(
+    (v): v is string => v !== undefined && v !== '',
+  );
+  input.registerSecrets(...hide);
+  if (params.has('state')) checkState(params, expected.state, label);
+  return { params, hide };
+}
+
+/**
+ * An OAuth-style `error` on the redirect — Guess for every broker that documents no error redirect:
+ * the user backing out when it says "denied"/"cancel" ('cancelled'), a failed login otherwise. Its
+ * words (`error_description`, else `error`) are scrubbed of `hide` and of every other value of 8 or
+ * more characters the redirect carries (a grant under a name this broker does not use is still a
+ * secret), and bounded.
+ */
+export function rejectErrorRedirect(
+  params: ReadonlyMap<string, string>,
+  hide: readonly string[],
+  label: string,
+): void {
+  const error = params.get('error');
+  if (error === undefined) return;
+  const others = [...params]
+    .filter(([k, v]) => k !== 'error' && k !== 'error_description' && v.length >= 8)
+    .map(([, v]) => v);
+  const words = scrubText(params.get('error_description') ?? error, [...hide, ...others]);
+  if (/denied|cancel/i.test(error)) throw loginCancelled(label, words);
+  throw loginFailed(label, `${label} said "${words ?? 'error'}"`);
+}

@@ -30,7 +30,6 @@ import { TokenTrayError } from '../errors';
 import {
   parseBody,
   rejectedTokenKind,
-  scrubText,
   unexpectedBrokerError,
   type Operation,
 } from './broker-errors';
@@ -45,12 +44,10 @@ import {
 import type { AdapterContext } from './call';
 import type { HttpRequest, HttpResponse } from './http';
 import {
-  checkState,
   isRedirectTo,
-  loginCancelled,
   loginFailed,
-  readRedirect,
-  redirectSecrets,
+  readStatelessRedirect,
+  rejectErrorRedirect,
   requireGrant,
 } from './redirect';
 import type { BrokerAdapter, Profile, TokenContext, TokenSet } from './types';
@@ -294,22 +291,17 @@ export function createShoonyaAdapter(ctx: AdapterContext): BrokerAdapter {
     isRedirect: isRedirectTo,
 
     parseRedirect(url, expected) {
-      if (expected.state === '') {
-        throw loginFailed(label, 'TokenTray started the login without a state value (a bug)');
-      }
-      const params = readRedirect(url, expected.redirectUri, label);
-      const hide = redirectSecrets(params, 'code');
-      ctx.registerSecrets(...hide);
       // Nothing of ours travels to Shoonya, so a `state` on the redirect (even an empty one) is not
       // from a login TokenTray started unless it is exactly ours.
-      if (params.has('state')) checkState(params, expected.state, label);
+      const { params, hide } = readStatelessRedirect({
+        url,
+        expected,
+        label,
+        secrets: (p) => [p.get('code')],
+        registerSecrets: (...values) => ctx.registerSecrets(...values),
+      });
       // Guess: OAuth-style error redirect; access_denied/cancel is the user backing out.
-      const error = params.get('error');
-      if (error !== undefined) {
-        const words = scrubText(params.get('error_description') ?? error, hide);
-        if (/denied|cancel/i.test(error)) throw loginCancelled(label, words);
-        throw loginFailed(label, `${label} said "${words ?? 'error'}"`);
-      }
+      rejectErrorRedirect(params, hide, label);
       const code = requireGrant(params, 'code', label);
       if (!CODE_PATTERN.test(code)) {
         throw loginFailed(label, 'the code in the return address is malformed');
