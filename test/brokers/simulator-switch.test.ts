@@ -4,7 +4,7 @@
  * simulator's root page lists its endpoints and test apps; anything but a loopback URL is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROKER_IDS } from '../../shared/brokers';
+import { BROKERS, BROKER_IDS } from '../../shared/brokers';
 import {
   SIMULATOR_ENV,
   SIMULATOR_LOGIN_PREFIX,
@@ -101,6 +101,9 @@ describe('the simulator’s root page', () => {
       expect(html).toContain(app.apiKey);
       expect(html).toContain(app.redirectUri);
       expect(html).toContain(DEFAULT_SIM_USERS[broker].userName);
+      expect(html).toContain(BROKERS[broker].label);
+      // The third app value the form asks for (Dhan client ID, 5paisa app User ID).
+      if (app.clientId !== undefined) expect(html).toContain(app.clientId);
     }
     for (const path of ['/v2/login/authorization/dialog', '/v2/user/profile']) {
       expect(html).toContain(path);

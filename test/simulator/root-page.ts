@@ -38,9 +38,18 @@ export function rootPage(input: RootPageInput): SimReply {
     .map((a) => {
       const user = input.users[a.broker];
       const info = BROKERS[a.broker];
-      return `<tr><td>${esc(info.label)}</td><td>${esc(info.apiKeyLabel)}: <code>${esc(a.apiKey)}</code></td><td>${esc(info.apiSecretLabel)}: <code>${esc(a.apiSecret)}</code></td><td><code>${esc(a.redirectUri)}</code></td><td>${esc(user.userName)} (<code>${esc(user.userId)}</code>)${user.pin ? `, PIN <code>${esc(user.pin)}</code>` : ''}</td></tr>`;
+      const clientId =
+        info.clientIdLabel !== undefined && a.clientId !== undefined
+          ? `${esc(info.clientIdLabel)}: <code>${esc(a.clientId)}</code>`
+          : '';
+      return `<tr><td>${esc(info.label)}</td><td>${esc(info.apiKeyLabel)}: <code>${esc(a.apiKey)}</code></td><td>${esc(info.apiSecretLabel)}: <code>${esc(a.apiSecret)}</code></td><td>${clientId}</td><td><code>${esc(a.redirectUri)}</code></td><td>${esc(user.userName)} (<code>${esc(user.userId)}</code>)${user.pin ? `, PIN <code>${esc(user.pin)}</code>` : ''}</td></tr>`;
     })
     .join('\n');
+  const labels = [...new Set(input.routes.map((r) => BROKERS[r.broker].label))];
+  const brokerList =
+    labels.length > 1
+      ? `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`
+      : (labels[0] ?? '');
   const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -51,13 +60,13 @@ export function rootPage(input: RootPageInput): SimReply {
 </head>
 <body>
 <h1>TokenTray broker simulator</h1>
-<p>A pretend Upstox, Zerodha Kite and FYERS on this computer, for trying TokenTray's login flow. Every key,
+<p>Pretend ${esc(brokerList)} on this computer, for trying TokenTray's login flow. Every key,
 secret, user and token here is fake; nothing reaches a real broker.</p>
 <h2>Point TokenTray at it</h2>
 <p>Start the app with <code>TOKENTRAY_BROKER_SIMULATOR=${esc(base)} npm start</code>. Every broker's
 API and login page then live at <code>${esc(base)}</code>.</p>
 <h2>Test apps (type these into Add account)</h2>
-<table><thead><tr><th>Broker</th><th>Key</th><th>Secret</th><th>Redirect URI</th><th>Logs in as</th></tr></thead>
+<table><thead><tr><th>Broker</th><th>Key</th><th>Secret</th><th>Client ID</th><th>Redirect URI</th><th>Logs in as</th></tr></thead>
 <tbody>
 ${apps}
 </tbody></table>
