@@ -7,7 +7,9 @@
  *   durationText(8_000_000) → "2h 13m"     minutesText(90) → "1h 30m"
  */
 
-export const IST = 'Asia/Kolkata';
+import { IST_TIME_ZONE, wallClock } from '../shared/readiness-text';
+
+export const IST = IST_TIME_ZONE;
 
 export interface InstantText {
   readonly ist: string;
@@ -22,43 +24,15 @@ interface Parts {
   readonly zoneName: string;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat | undefined {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat('en-GB', {
-        timeZone,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        weekday: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-        timeZoneName: 'short',
-      });
-    } catch {
-      return undefined; // not a zone this browser knows
-    }
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The wall clock of `ms` in `timeZone`: ISO date, HH:mm, weekday, short zone name. */
+/**
+ * The wall clock of `ms` in `timeZone`: ISO date, HH:mm, weekday, short zone name — the shared
+ * formatter the tray, notifications and CLI use (shared/readiness-text.ts `wallClock`), so the page
+ * and main never disagree on a time.
+ */
 export function partsIn(ms: number, timeZone: string): Parts | undefined {
-  const f = formatter(timeZone);
-  if (!f || !Number.isFinite(ms)) return undefined;
-  const p: Record<string, string> = {};
-  for (const part of f.formatToParts(new Date(ms))) p[part.type] = part.value;
-  return {
-    date: `${p.year}-${p.month}-${p.day}`,
-    time: `${p.hour}:${p.minute}`,
-    weekday: p.weekday ?? '',
-    zoneName: p.timeZoneName ?? timeZone,
-  };
+  if (!Number.isFinite(ms)) return undefined;
+  const w = wallClock(new Date(ms), timeZone);
+  return w && { date: w.date, time: w.time, weekday: w.weekday, zoneName: w.zone };
 }
 
 /** "03:30" in IST. */
