@@ -6,7 +6,6 @@
  * and the JWT's own exp when earlier, secrets kept out of errors and the log.
  */
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accessTokenExpiry } from '../../shared/expiry';
 import { BROKERS } from '../../shared/brokers';
@@ -20,15 +19,14 @@ import {
   submitLoginPage,
   thrown,
   type Harness,
+  ist,
+  asIst,
 } from './helpers';
 
 const SESSION = '/open-api/od/v1/vendor/getUserDetails';
 const PROFILE = '/open-api/od/v1/profile/';
 const USER = 'AB00001';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const ist = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Kolkata' }).toJSDate();
-const asIst = (d: Date) =>
-  DateTime.fromJSDate(d, { zone: 'Asia/Kolkata' }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
 
 let h: Harness;
 beforeEach(async () => {

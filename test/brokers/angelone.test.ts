@@ -4,7 +4,6 @@
  * and revoked tokens, 5xx and 429, hostile redirects, expiry at the cutoff ± 1 s.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DateTime } from 'luxon';
 import { accessTokenExpiry } from '../../shared/expiry';
 import { BROKERS } from '../../shared/brokers';
 import { redirectUriProblem } from '../../shared/domain';
@@ -18,13 +17,12 @@ import {
   submitLoginPage,
   thrown,
   type Harness,
+  ist,
+  asIst,
 } from './helpers';
 
 const PROFILE = '/rest/secure/angelbroking/user/v1/getProfile';
 const LOGOUT = '/rest/secure/angelbroking/user/v1/logout';
-const ist = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Kolkata' }).toJSDate();
-const asIst = (d: Date) =>
-  DateTime.fromJSDate(d, { zone: 'Asia/Kolkata' }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
 
 let h: Harness;
 beforeEach(async () => {

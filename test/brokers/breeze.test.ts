@@ -7,7 +7,6 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DateTime } from 'luxon';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BROKERS } from '../../shared/brokers';
 import { accessTokenExpiry } from '../../shared/expiry';
@@ -24,12 +23,11 @@ import {
   submitLoginPage,
   thrown,
   type Harness,
+  ist,
+  asIst,
 } from './helpers';
 
 const DETAILS = BREEZE_CUSTOMER_DETAILS_PATH;
-const ist = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Kolkata' }).toJSDate();
-const asIst = (d: Date) =>
-  DateTime.fromJSDate(d, { zone: 'Asia/Kolkata' }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
 
 let h: Harness;
 beforeEach(async () => {

@@ -18,6 +18,7 @@ import {
   submitLoginPage,
   thrown,
   type Harness,
+  ist,
 } from './helpers';
 
 const CONSENT = '/app/generate-consent';
@@ -26,7 +27,6 @@ const CONSUME = '/app/consumeApp-consent';
 const PROFILE = '/v2/profile';
 const RENEW = '/v2/RenewToken';
 const HOUR = 3_600_000;
-const ist = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Kolkata' }).toJSDate();
 const naiveIst = (d: Date) =>
   DateTime.fromJSDate(d, { zone: 'Asia/Kolkata' }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
 const naiveUtc = (d: Date) =>

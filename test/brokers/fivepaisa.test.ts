@@ -6,7 +6,6 @@
  * the cutoff ± 1 s; secrets never logged or shown.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DateTime } from 'luxon';
 import { accessTokenExpiry } from '../../shared/expiry';
 import { BROKERS } from '../../shared/brokers';
 import { decideLoginNavigation } from '../../electron/core/policy/login-navigation-policy';
@@ -20,14 +19,13 @@ import {
   submitLoginPage,
   thrown,
   type Harness,
+  ist,
+  asIst,
 } from './helpers';
 
 const LOGIN = '/WebVendorLogin/VLogin/Index';
 const TOKEN = '/VendorsAPI/Service1.svc/GetAccessToken';
 const MARGIN = '/VendorsAPI/Service1.svc/V4/Margin';
-const ist = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Kolkata' }).toJSDate();
-const asIst = (d: Date) =>
-  DateTime.fromJSDate(d, { zone: 'Asia/Kolkata' }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
 
 let h: Harness;
 beforeEach(async () => {

@@ -4,6 +4,7 @@
  * everything it is given (unredacted, so a leaked secret shows), and a driver for the simulator's
  * login pages.
  */
+import { DateTime } from 'luxon';
 import { expect } from 'vitest';
 import type { BrokerId } from '../../shared/brokers';
 import { createBrokerAdapters, type BrokerAdapterOptions } from '../../electron/core/brokers';
@@ -19,6 +20,13 @@ import { RecordingLogger } from '../helpers/recording-logger';
 
 export { RecordingLogger };
 export type { LogEntry } from '../helpers/recording-logger';
+
+/** An IST wall-clock time ('2026-03-10T05:00:00') as an instant. */
+export const ist = (iso: string): Date =>
+  DateTime.fromISO(iso, { zone: 'Asia/Kolkata' }).toJSDate();
+/** An instant as its IST wall clock, to the second ('2026-03-10T05:00:00'). */
+export const asIst = (d: Date): string =>
+  DateTime.fromJSDate(d, { zone: 'Asia/Kolkata' }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
 
 /** A clock both the simulator and the adapters read; tests move it. */
 export class TestClock {

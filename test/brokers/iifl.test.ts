@@ -7,7 +7,6 @@
  */
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DateTime } from 'luxon';
 import { accessTokenExpiry, jwtExpiry } from '../../shared/expiry';
 import { BROKERS } from '../../shared/brokers';
 import { decideLoginNavigation } from '../../electron/core/policy/login-navigation-policy';
@@ -33,6 +32,8 @@ import {
   submitLoginPage,
   thrown,
   type Harness,
+  ist,
+  asIst,
 } from './helpers';
 
 const SESSION = '/v1/getusersession';
@@ -40,9 +41,6 @@ const PROFILE = '/v1/profile';
 const LOGOUT = '/v1/profile/logout';
 const CLIENT_ID = DEFAULT_SIM_USERS.iifl.userId;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const ist = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Kolkata' }).toJSDate();
-const asIst = (d: Date) =>
-  DateTime.fromJSDate(d, { zone: 'Asia/Kolkata' }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
 
 let h: Harness;
 beforeEach(async () => {

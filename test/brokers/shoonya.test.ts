@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DateTime } from 'luxon';
 import { accessTokenExpiry } from '../../shared/expiry';
 import { BROKERS } from '../../shared/brokers';
 import { shoonyaExpiresAt } from '../../electron/core/brokers/shoonya';
@@ -19,15 +18,14 @@ import {
   submitLoginPage,
   thrown,
   type Harness,
+  ist,
+  asIst,
 } from './helpers';
 
 const TOKEN = '/NorenWClientAPI/GenAcsTok';
 const PROFILE = '/NorenWClientAPI/UserDetails';
 const LOGOUT = '/NorenWClientAPI/Logout';
 const USER = 'FA00001';
-const ist = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Kolkata' }).toJSDate();
-const asIst = (d: Date) =>
-  DateTime.fromJSDate(d, { zone: 'Asia/Kolkata' }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
