@@ -12,6 +12,9 @@ import { TokenEventHub } from '../../electron/core/api/token-events';
 import { CommandError } from '../../electron/core/commands/command-error';
 import type { Commands } from '../../electron/core/commands/commands';
 import { silentLogger } from '../../electron/core/ports';
+import { BROKER_IDS } from '../../shared/brokers';
+import { READINESS_STATES } from '../../shared/readiness';
+import { TOKEN_STATUSES } from '../../shared/status';
 
 const KEY = 'ttk_token_' + 'k'.repeat(43);
 // Every command refuses: this test is about routing, not commands.
@@ -43,6 +46,17 @@ describe('OpenAPI document', () => {
     // On failure: npx tsx -e "import('./electron/core/api/openapi.ts').then(m => process.stdout.write(JSON.stringify(m.OPENAPI_DOCUMENT, null, 2) + '\n'))" > docs/openapi.json && npx prettier --write docs/openapi.json
     expect(served).toEqual(committed);
     expect(OPENAPI_DOCUMENT.openapi).toBe('3.1.0');
+  });
+
+  it('names every broker, token status and readiness state the server can answer with', () => {
+    const schemas = (OPENAPI_DOCUMENT.components as { schemas: Record<string, unknown> }).schemas;
+    const account = schemas['AccountStatus'] as {
+      properties: Record<string, { enum?: unknown[] }>;
+    };
+    expect(account.properties['broker']?.enum).toEqual([...BROKER_IDS]);
+    expect(account.properties['broker']?.enum).toContain('dhan');
+    expect(account.properties['status']?.enum).toEqual([...TOKEN_STATUSES]);
+    expect(account.properties['readiness']?.enum).toEqual([...READINESS_STATES]);
   });
 
   it('documents every route the server answers, with exactly the methods it accepts', async () => {

@@ -3,6 +3,9 @@
  * docs/openapi.json (test/api/openapi.test.ts checks the two are equal and that every route the
  * server answers is described here).
  */
+import { BROKER_IDS } from '../../../shared/brokers';
+import { READINESS_STATES } from '../../../shared/readiness';
+import { TOKEN_STATUSES } from '../../../shared/status';
 import { COMMAND_ERROR_CODES } from '../commands/command-error';
 
 const error = (description: string) => ({
@@ -237,10 +240,12 @@ export const OPENAPI_DOCUMENT = {
         properties: {
           account: { type: 'string' },
           label: { type: 'string' },
-          broker: { type: 'string', enum: ['upstox', 'kite', 'fyers'] },
+          // From the catalogue and the shared lists: a client generated from this document must
+          // accept every broker and state the server can answer with.
+          broker: { type: 'string', enum: [...BROKER_IDS] },
           status: {
             type: 'string',
-            enum: ['none', 'valid', 'expiring', 'critical', 'expired', 'revoked'],
+            enum: [...TOKEN_STATUSES],
           },
           expires_at: { type: ['string', 'null'], format: 'date-time' },
           expires_at_ist: { type: ['string', 'null'] },
@@ -250,7 +255,7 @@ export const OPENAPI_DOCUMENT = {
           ready_for_session: { type: 'boolean' },
           readiness: {
             type: 'string',
-            enum: ['ready', 'renewing', 'wait', 'needs-login', 'broken'],
+            enum: [...READINESS_STATES],
           },
           action: { type: 'string' },
           session_date: { type: 'string', format: 'date' },
