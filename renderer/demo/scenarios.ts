@@ -78,7 +78,11 @@ export function fakeMask(broker: BrokerId): string {
     Array.from({ length: 4 }, (_, i) => ALNUM[(n * 7 + i * 13 + tokenSeq * 3) % ALNUM.length]).join(
       '',
     );
-  return broker === 'kite' ? `${pick(11)}…${pick(29)}` : `eyJ0…${pick(17)}`;
+  // Kite's token is opaque; Breeze's session is a short number (masked whole, as maskToken does);
+  // the others are JWTs.
+  if (broker === 'kite') return `${pick(11)}…${pick(29)}`;
+  if (broker === 'breeze') return '••••';
+  return `eyJ0…${pick(17)}`;
 }
 
 function envTarget(broker: BrokerId, path: string) {
