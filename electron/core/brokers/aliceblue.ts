@@ -199,8 +199,8 @@ export function createAliceBlueAdapter(ctx: AdapterContext): BrokerAdapter {
     }
     return unexpectedBrokerError(label, 'exchange', {
       status: res.status,
-      ...(codeSaid !== undefined && codeSaid !== '' ? { brokerCode: codeSaid } : {}),
-      ...(wordsSaid !== undefined && wordsSaid !== '' ? { brokerMessage: wordsSaid } : {}),
+      brokerCode: codeSaid,
+      brokerMessage: wordsSaid,
     });
   }
 
@@ -234,8 +234,8 @@ export function createAliceBlueAdapter(ctx: AdapterContext): BrokerAdapter {
     }
     return unexpectedBrokerError(label, op, {
       status: res.status,
-      ...(codeSaid !== undefined && codeSaid !== '' ? { brokerCode: codeSaid } : {}),
-      ...(wordsSaid !== undefined && wordsSaid !== '' ? { brokerMessage: wordsSaid } : {}),
+      brokerCode: codeSaid,
+      brokerMessage: wordsSaid,
     });
   }
 

@@ -177,8 +177,8 @@ export function createBreezeAdapter(ctx: AdapterContext): BrokerAdapter {
     }
     return unexpectedBrokerError(label, op, {
       status: res.status,
-      ...(codeSaid !== undefined && codeSaid !== '' ? { brokerCode: codeSaid } : {}),
-      ...(said !== undefined && said !== '' ? { brokerMessage: said } : {}),
+      brokerCode: codeSaid,
+      brokerMessage: said,
     });
   }
 

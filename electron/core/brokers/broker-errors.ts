@@ -120,14 +120,17 @@ export function badResponseError(
 export function unexpectedBrokerError(
   label: string,
   op: Operation,
-  input: { status: number; brokerCode?: string; brokerMessage?: string },
+  input: {
+    status: number;
+    /** Absent, undefined and '' all mean "the broker named no code" (likewise the message). */
+    brokerCode?: string | undefined;
+    brokerMessage?: string | undefined;
+  },
 ): TokenTrayError {
   // Both were made safe by the adapter (broker-text.ts); an unreadable code is said, not kept.
-  const said = [input.brokerCode, input.brokerMessage].filter(Boolean).join(': ');
-  const details = {
-    status: input.status,
-    ...(isReadable(input.brokerCode) ? { brokerCode: input.brokerCode } : {}),
-  };
+  const code = input.brokerCode === '' ? undefined : input.brokerCode;
+  const said = [code, input.brokerMessage].filter(Boolean).join(': ');
+  const details = { status: input.status, ...(isReadable(code) ? { brokerCode: code } : {}) };
   const kind: ErrorKind = op === 'exchange' ? 'login-failed' : 'bad-response';
   const tail =
     op === 'exchange'

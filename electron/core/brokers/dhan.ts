@@ -327,8 +327,8 @@ export function createDhanAdapter(ctx: AdapterContext): BrokerAdapter {
     }
     return unexpectedBrokerError(label, op, {
       status: res.status,
-      ...(codeSaid !== undefined && codeSaid !== '' ? { brokerCode: codeSaid } : {}),
-      ...(said !== undefined && said !== '' ? { brokerMessage: said } : {}),
+      brokerCode: codeSaid,
+      brokerMessage: said,
     });
   }
 

@@ -213,8 +213,8 @@ export function createFivePaisaAdapter(ctx: AdapterContext): BrokerAdapter {
       }
       return unexpectedBrokerError(label, op, {
         status: res.status,
-        ...(codeSaid !== undefined && codeSaid !== '' ? { brokerCode: codeSaid } : {}),
-        ...(said !== undefined && said !== '' ? { brokerMessage: said } : {}),
+        brokerCode: codeSaid,
+        brokerMessage: said,
       });
     }
     // Guess: body.Status 9 "Invalid Session" (issue #10), or a JSON 401, for a dead token.
@@ -238,8 +238,8 @@ export function createFivePaisaAdapter(ctx: AdapterContext): BrokerAdapter {
     }
     return unexpectedBrokerError(label, op, {
       status: res.status,
-      ...(codeSaid !== undefined && codeSaid !== '' ? { brokerCode: codeSaid } : {}),
-      ...(said !== undefined && said !== '' ? { brokerMessage: said } : {}),
+      brokerCode: codeSaid,
+      brokerMessage: said,
     });
   }
 

@@ -181,8 +181,8 @@ export function createFyersAdapter(ctx: AdapterContext): BrokerAdapter {
     }
     return unexpectedBrokerError(label, op, {
       status: res.status,
-      ...(codeSaid !== undefined ? { brokerCode: codeSaid } : {}),
-      ...(said !== undefined ? { brokerMessage: said } : {}),
+      brokerCode: codeSaid,
+      brokerMessage: said,
     });
   }
 

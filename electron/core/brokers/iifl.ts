@@ -249,8 +249,8 @@ export function createIiflAdapter(ctx: AdapterContext): BrokerAdapter {
     }
     return unexpectedBrokerError(label, op, {
       status: res.status,
-      ...(codeSaid !== undefined && codeSaid !== '' ? { brokerCode: codeSaid } : {}),
-      ...(message !== undefined && message !== '' ? { brokerMessage: message } : {}),
+      brokerCode: codeSaid,
+      brokerMessage: message,
     });
   }
 

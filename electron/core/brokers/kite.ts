@@ -154,8 +154,8 @@ export function createKiteAdapter(ctx: AdapterContext): BrokerAdapter {
     }
     return unexpectedBrokerError(label, op, {
       status: res.status,
-      ...(typeSaid !== undefined ? { brokerCode: typeSaid } : {}),
-      ...(said !== undefined ? { brokerMessage: said } : {}),
+      brokerCode: typeSaid,
+      brokerMessage: said,
     });
   }
 

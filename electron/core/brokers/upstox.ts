@@ -161,8 +161,8 @@ export function createUpstoxAdapter(ctx: AdapterContext): BrokerAdapter {
     }
     return unexpectedBrokerError(label, op, {
       status: res.status,
-      ...(said.code !== undefined ? { brokerCode: said.code } : {}),
-      ...(message !== undefined ? { brokerMessage: message } : {}),
+      brokerCode: said.code,
+      brokerMessage: message,
     });
   }
 
