@@ -26,7 +26,6 @@
  *   error_codes.py) or words; EC087 is "Session Expired". A dead session answers that (or HTTP
  *   401/403) whether it expired or was ended by a logout on the web or app (pya3 issue 8).
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { accessTokenExpiry, jwtIssuedAt } from '../../../shared/expiry';
 import { TokenTrayError } from '../errors';
@@ -46,6 +45,7 @@ import {
   type RequestSecrets,
 } from './broker-text';
 import type { AdapterContext } from './call';
+import { sha256Hex } from './sha256';
 import type { HttpResponse } from './http';
 import {
   checkOutgoingState,
@@ -64,9 +64,7 @@ export const ALICEBLUE_PROFILE_PATH = '/open-api/od/v1/profile/';
 
 /** [Doc] hex SHA-256 of userId + authCode + apiSecret, concatenated as they are. */
 export function aliceblueChecksum(userId: string, authCode: string, apiSecret: string): string {
-  return createHash('sha256')
-    .update(userId + authCode + apiSecret)
-    .digest('hex');
+  return sha256Hex(userId + authCode + apiSecret);
 }
 
 /** Guess: Alice Blue user ids are letters and digits ("AB1234", "912444"). */

@@ -4,7 +4,6 @@
  * renewal with the 15-day refresh token plus the user's PIN; POST logout. Errors come as
  * `{"s":"error","code":<negative>,"message":…}`, sometimes with HTTP 200, so the body decides.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { accessTokenExpiry, refreshTokenExpiry } from '../../../shared/expiry';
 import { TokenTrayError } from '../errors';
@@ -26,6 +25,7 @@ import {
   type RequestSecrets,
 } from './broker-text';
 import type { AdapterContext } from './call';
+import { sha256Hex } from './sha256';
 import type { HttpResponse } from './http';
 import {
   checkOutgoingState,
@@ -38,7 +38,7 @@ import type { BrokerAdapter, Profile, TokenSet } from './types';
 
 /** brokers.md §1 [F1][F3]: hex SHA-256("app_id:app_secret"), app_id as shown (e.g. XB12345-100). */
 export function fyersAppIdHash(appId: string, appSecret: string): string {
-  return createHash('sha256').update(`${appId}:${appSecret}`).digest('hex');
+  return sha256Hex(`${appId}:${appSecret}`);
 }
 
 /** Sent by the official SDK beside the Authorization header (brokers.md §1 [F3]). */

@@ -18,7 +18,6 @@
  * - calls from an IP address not registered with the app are refused (SEBI static-IP rule: "EC500 IP
  *   address not authorized"), which says nothing about the token.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { accessTokenExpiry } from '../../../shared/expiry';
 import { TokenTrayError } from '../errors';
@@ -37,6 +36,7 @@ import {
   type RequestSecrets,
 } from './broker-text';
 import type { AdapterContext } from './call';
+import { sha256Hex } from './sha256';
 import type { HttpResponse } from './http';
 import {
   checkOutgoingState,
@@ -54,9 +54,7 @@ export const IIFL_LOGOUT_PATH = '/v1/profile/logout';
 
 /** brokers-more.md §2.8 (a) [Code]: hex SHA-256(clientId + authCode + appSecret). */
 export function iiflChecksum(clientId: string, authCode: string, appSecret: string): string {
-  return createHash('sha256')
-    .update(clientId + authCode + appSecret)
-    .digest('hex');
+  return sha256Hex(clientId + authCode + appSecret);
 }
 
 /** The grant's name on the redirect (OpenAlgo brlogin.py reads `authCode` first). */

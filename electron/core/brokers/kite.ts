@@ -3,7 +3,6 @@
  * in `redirect_params`, which Kite appends to the redirect (D[K1]); exchange with a SHA-256 checksum;
  * `token api_key:access_token` auth; logout by DELETE /session/token. Tokens are opaque strings.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DateTime } from 'luxon';
 import { IST_ZONE, PLAUSIBLE_CLOCK_SKEW_MS, accessTokenExpiry } from '../../../shared/expiry';
@@ -18,6 +17,7 @@ import {
   type RequestSecrets,
 } from './broker-text';
 import type { AdapterContext } from './call';
+import { sha256Hex } from './sha256';
 import type { HttpResponse } from './http';
 import {
   checkOutgoingState,
@@ -33,9 +33,7 @@ const KITE_VERSION = { 'X-Kite-Version': '3' } as const;
 
 /** brokers.md §1 [K1][KP]: hex SHA-256(api_key + request_token + api_secret). */
 export function kiteChecksum(apiKey: string, requestToken: string, apiSecret: string): string {
-  return createHash('sha256')
-    .update(apiKey + requestToken + apiSecret)
-    .digest('hex');
+  return sha256Hex(apiKey + requestToken + apiSecret);
 }
 
 /** Profile fields are display data of any type, made safe (or dropped) by broker-text.ts. */

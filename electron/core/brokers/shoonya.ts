@@ -23,7 +23,6 @@
  * - Logout exists for OAuth tokens as it did for QuickAuth sessions (`jData={"uid"}`).
  * Noren bodies carry no error code: `stat` ("Not_Ok") is what `details.brokerCode` holds.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { accessTokenExpiry } from '../../../shared/expiry';
 import { TokenTrayError } from '../errors';
@@ -42,6 +41,7 @@ import {
   type RequestSecrets,
 } from './broker-text';
 import type { AdapterContext } from './call';
+import { sha256Hex } from './sha256';
 import type { HttpRequest, HttpResponse } from './http';
 import {
   isRedirectTo,
@@ -59,9 +59,7 @@ export const SHOONYA_LOGOUT_PATH = '/NorenWClientAPI/Logout';
 
 /** §2.4 [Code]: hex SHA-256(client_id + secret + code), the order OpenAlgo and Noren's SDK use. */
 export function shoonyaChecksum(clientId: string, secret: string, code: string): string {
-  return createHash('sha256')
-    .update(clientId + secret + code)
-    .digest('hex');
+  return sha256Hex(clientId + secret + code);
 }
 
 /** Noren's request body: the literal `jData=` followed by raw JSON (OpenAlgo, Noren SDKs). */
@@ -160,7 +158,7 @@ export function shoonyaExpiresAt(raw: unknown, issuedAt: Date): Date | undefined
  */
 const learntUids = new Map<string, string>();
 const MAX_LEARNT_UIDS = 64;
-const tokenKey = (token: string) => createHash('sha256').update(token).digest('hex');
+const tokenKey = (token: string) => sha256Hex(token);
 
 function learnUid(token: string, uid: string): void {
   const key = tokenKey(token);
