@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BROKER_IDS, type BrokerId } from '../../shared/brokers';
 import { MAX_BROKER_BODY_BYTES } from '../../electron/core/brokers/http';
 import type { BrokerAdapter } from '../../electron/core/brokers/types';
-import { credentialsOf, loginGrant, rejection, startHarness, type Harness } from './helpers';
+import {
+  credentialsOf,
+  loginGrant,
+  rejection,
+  startHarness,
+  type Harness,
+  simTokenContext,
+} from './helpers';
 
 const MB = 1024 * 1024;
 const PROFILE_PATH: Record<BrokerId, string> = {
@@ -69,7 +76,11 @@ describe('issue 9 item 13: broker bodies are capped at 1 MB while streaming', ()
       const before = h.sim.floods.length;
       h.sim.inject({ path: PROFILE_PATH[broker], fault: { kind: 'flood', bytes: 64 * MB } });
       const err = await rejection(
-        once[broker].validate(credentialsOf(h.sim, broker).apiKey, tokens[broker]),
+        once[broker].validate(
+          credentialsOf(h.sim, broker).apiKey,
+          tokens[broker],
+          simTokenContext(broker),
+        ),
       );
       expect(err.kind).toBe('bad-response');
       expectTooLarge(err.message);

@@ -6,7 +6,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BROKER_IDS, type BrokerId } from '../../shared/brokers';
 import type { BrokerAdapter } from '../../electron/core/brokers/types';
 import type { SimFault } from '../simulator/index';
-import { credentialsOf, loginGrant, rejection, startHarness, type Harness } from './helpers';
+import {
+  credentialsOf,
+  loginGrant,
+  rejection,
+  startHarness,
+  type Harness,
+  simTokenContext,
+} from './helpers';
 
 const PROFILE_PATH: Record<BrokerId, string> = {
   upstox: '/v2/user/profile',
@@ -84,7 +91,7 @@ describe.each(BROKER_IDS)('%s error classes', (broker) => {
 
   it.each(cases)('validate: %s', async (_name, fault, kind, message) => {
     h.sim.inject({ path: PROFILE_PATH[broker], fault });
-    const err = await rejection(once[broker].validate(apiKey, token));
+    const err = await rejection(once[broker].validate(apiKey, token, simTokenContext(broker)));
     expect(err.kind).toBe(kind);
     expect(err.message).toMatch(message);
     if (kind === 'rate-limited') expect(err.details.retryAfterMs).toBe(30_000);
@@ -102,12 +109,14 @@ describe.each(BROKER_IDS)('%s error classes', (broker) => {
           text: '<html><body>Access denied</body></html>',
         },
       });
-      const err = await rejection(once[broker].validate(apiKey, token));
+      const err = await rejection(once[broker].validate(apiKey, token, simTokenContext(broker)));
       expect(err.kind).toBe('bad-response');
       expect(err.details.status).toBe(status);
       expect(err.message).toMatch(new RegExp(`HTTP ${status}, not JSON`));
       // The broker itself still accepts the token.
-      await expect(once[broker].validate(apiKey, token)).resolves.toBeDefined();
+      await expect(
+        once[broker].validate(apiKey, token, simTokenContext(broker)),
+      ).resolves.toBeDefined();
     },
   );
 
@@ -116,7 +125,7 @@ describe.each(BROKER_IDS)('%s error classes', (broker) => {
       path: PROFILE_PATH[broker],
       fault: { kind: 'reply', status: 200, json: HOLLOW_SUCCESS[broker] },
     });
-    const err = await rejection(once[broker].validate(apiKey, token));
+    const err = await rejection(once[broker].validate(apiKey, token, simTokenContext(broker)));
     expect(err.kind).toBe('bad-response');
     expect(err.message).toMatch(
       /unexpected (data\.(user_id|fy_id|clientcode)|body\.ClientCode|result\.0\.clientId|actid|dhanClientId|Success\.session_token)/,

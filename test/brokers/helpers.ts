@@ -8,9 +8,11 @@ import { DateTime } from 'luxon';
 import { expect } from 'vitest';
 import type { BrokerId } from '../../shared/brokers';
 import { createBrokerAdapters, type BrokerAdapterOptions } from '../../electron/core/brokers';
-import type { BrokerAdapter, LoginGrant } from '../../electron/core/brokers/types';
+import type { BrokerAdapter, LoginGrant, TokenContext } from '../../electron/core/brokers/types';
 import { TokenTrayError } from '../../electron/core/errors';
 import {
+  DEFAULT_SIM_APPS,
+  DEFAULT_SIM_USERS,
   startBrokerSimulator,
   type BrokerSimulator,
   type BrokerSimulatorOptions,
@@ -97,6 +99,18 @@ export function credentialsOf(sim: BrokerSimulator, broker: BrokerId) {
 }
 
 export const STATE = 'st4te-Of-This-Login_0123456789abcdef';
+
+/**
+ * What TokenService hands validate/logout for a token of the simulated user: the user id the
+ * exchange named and the app's client ID (Shoonya's calls must name the user; Dhan's the client).
+ */
+export function simTokenContext(broker: BrokerId): TokenContext {
+  const clientId = DEFAULT_SIM_APPS.find((a) => a.broker === broker)?.clientId;
+  return {
+    userId: DEFAULT_SIM_USERS[broker].userId,
+    ...(clientId !== undefined ? { clientId } : {}),
+  };
+}
 
 /**
  * Drives the simulator's real login page over HTTP: GET the authorize URL the adapter built, check

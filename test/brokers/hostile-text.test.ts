@@ -11,7 +11,14 @@ import { UNREADABLE_BROKER_TEXT } from '../../shared/untrusted-text';
 import type { BrokerAdapter } from '../../electron/core/brokers/types';
 import type { TokenTrayError } from '../../electron/core/errors';
 import { DEFAULT_SIM_USERS } from '../simulator/index';
-import { credentialsOf, loginGrant, rejection, startHarness, type Harness } from './helpers';
+import {
+  credentialsOf,
+  loginGrant,
+  rejection,
+  startHarness,
+  type Harness,
+  simTokenContext,
+} from './helpers';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -248,7 +255,9 @@ describe('issue 9 item 3: broker text is bounded, single-line, shape-checked and
           json: errorBody(broker, PLAIN_CODE[broker], `Authorization: ${header} was refused`),
         },
       });
-      const err = await rejection(h.adapters[broker].validate(creds.apiKey, t));
+      const err = await rejection(
+        h.adapters[broker].validate(creds.apiKey, t, simTokenContext(broker)),
+      );
       expect(err.message).toContain('was refused');
       expectSafe(err, [t]);
     },
@@ -283,7 +292,9 @@ describe('issue 9 item 3: broker text is bounded, single-line, shape-checked and
             json: errorBody(broker, `E1\n${tokens.accessToken}`, tokens.accessToken),
           },
         });
-        const err = await rejection(once[broker].validate(creds.apiKey, tokens.accessToken));
+        const err = await rejection(
+          once[broker].validate(creds.apiKey, tokens.accessToken, simTokenContext(broker)),
+        );
         expect(err.kind).toBe(status === 503 ? 'broker-down' : 'rate-limited');
         expect(err.details.brokerCode).toBeUndefined();
         expectSafe(err, [tokens.accessToken]);
@@ -353,7 +364,7 @@ describe('issue 9 item 9: profile fields are sanitised like broker text and neve
           path: PROFILE_PATH[broker],
           fault: { kind: 'reply', status: 200, json: profileBody(broker, 'AB1234', name) },
         });
-        const profile = await h.adapters[broker].validate(creds.apiKey, t);
+        const profile = await h.adapters[broker].validate(creds.apiKey, t, simTokenContext(broker));
         expect(profile.userId).toBe('AB1234');
         expect(profile.userName).toBeUndefined();
       }
@@ -376,7 +387,11 @@ describe('issue 9 item 9: profile fields are sanitised like broker text and neve
           path: PROFILE_PATH[broker],
           fault: { kind: 'reply', status: 200, json: profileBody(broker, userId, userName) },
         });
-        const p = await h.adapters[broker].validate(creds.apiKey, tokens.accessToken);
+        const p = await h.adapters[broker].validate(
+          creds.apiKey,
+          tokens.accessToken,
+          simTokenContext(broker),
+        );
         expect(p.userId).toBe(wantId);
         // 5paisa's check (V4/Margin) has no name: the adapter never reads one.
         if (wantName === undefined || broker === 'fivepaisa') expect(p.userName).toBeUndefined();

@@ -7,7 +7,14 @@ import {
   backoffDelayMs,
   retryDelayMs,
 } from '../../electron/core/brokers/retry';
-import { credentialsOf, loginGrant, rejection, startHarness, type Harness } from './helpers';
+import {
+  credentialsOf,
+  loginGrant,
+  rejection,
+  startHarness,
+  type Harness,
+  simTokenContext,
+} from './helpers';
 
 const TOKEN_PATH: Record<BrokerId, string> = {
   upstox: '/v2/login/authorization/token',
@@ -113,7 +120,7 @@ describe('retries over real HTTP', () => {
         fault: { kind: 'status', status: 503 },
       });
       await expect(
-        h.adapters[broker].validate(creds.apiKey, tokens.accessToken),
+        h.adapters[broker].validate(creds.apiKey, tokens.accessToken, simTokenContext(broker)),
       ).resolves.toMatchObject({ userId: expect.any(String) as unknown });
       expect(h.sim.requestsTo(PROFILE_METHOD[broker] ?? 'GET', PROFILE_PATH[broker])).toHaveLength(
         3,
@@ -126,7 +133,9 @@ describe('retries over real HTTP', () => {
   it.each(BROKER_IDS)('%s: gives up after 3 attempts with broker-down', async (broker) => {
     const { creds, tokens } = await tokenFor(broker);
     h.sim.inject({ path: PROFILE_PATH[broker], times: 5, fault: { kind: 'status', status: 500 } });
-    const err = await rejection(h.adapters[broker].validate(creds.apiKey, tokens.accessToken));
+    const err = await rejection(
+      h.adapters[broker].validate(creds.apiKey, tokens.accessToken, simTokenContext(broker)),
+    );
     expect(err.kind).toBe('broker-down');
     expect(err.details.status).toBe(500);
     expect(err.message).toMatch(/HTTP 500.*Try again in a few minutes/);
@@ -140,7 +149,7 @@ describe('retries over real HTTP', () => {
       path: PROFILE_PATH[broker],
       fault: { kind: 'rate-limit', retryAfterSeconds: 7 },
     });
-    await h.adapters[broker].validate(creds.apiKey, tokens.accessToken);
+    await h.adapters[broker].validate(creds.apiKey, tokens.accessToken, simTokenContext(broker));
     expect(h.sleeps).toEqual([7_000]);
     expect(h.sim.requestsTo(PROFILE_METHOD[broker] ?? 'GET', PROFILE_PATH[broker])).toHaveLength(2);
   });
@@ -218,7 +227,7 @@ describe('retries over real HTTP', () => {
       const { creds, tokens } = await tokenFor(broker);
       h.sleeps.length = 0;
       h.sim.inject({ path: PROFILE_PATH[broker], fault: { kind: 'rate-limit' } });
-      await h.adapters[broker].validate(creds.apiKey, tokens.accessToken);
+      await h.adapters[broker].validate(creds.apiKey, tokens.accessToken, simTokenContext(broker));
       expect(h.sleeps).toEqual([375]);
     }
     const { creds, tokens } = await tokenFor('fyers');

@@ -17,6 +17,7 @@ import {
   startHarness,
   submitLoginPage,
   type Harness,
+  simTokenContext,
 } from './helpers';
 
 const PIN = 'PIN-zq81';
@@ -141,7 +142,7 @@ beforeAll(async () => {
     const tokens = await a.exchange(creds, grant);
     secrets.add(tokens.accessToken);
     if (tokens.refreshToken) secrets.add(tokens.refreshToken);
-    await a.validate(creds.apiKey, tokens.accessToken);
+    await a.validate(creds.apiKey, tokens.accessToken, simTokenContext(broker));
 
     // Answers that are refusals.
     await capture(a.exchange(creds, grant)); // reused grant
@@ -153,7 +154,9 @@ beforeAll(async () => {
     // Outages and garbage, on the profile and on the token endpoint.
     for (const fault of FAULTS) {
       h.sim.inject({ path: PROFILE_PATH[broker], times: 2, fault });
-      await capture(once[broker].validate(creds.apiKey, tokens.accessToken));
+      await capture(
+        once[broker].validate(creds.apiKey, tokens.accessToken, simTokenContext(broker)),
+      );
       const g = await freshGrant(broker);
       derived(broker, creds, g.code);
       h.sim.inject({ path: TOKEN_PATH[broker], fault });
@@ -169,7 +172,7 @@ beforeAll(async () => {
         json: echoBody(broker, `bad token ${tokens.accessToken}`),
       },
     });
-    await capture(a.validate(creds.apiKey, tokens.accessToken));
+    await capture(a.validate(creds.apiKey, tokens.accessToken, simTokenContext(broker)));
     const g3 = await freshGrant(broker);
     const sent = [g3.code, creds.apiSecret, ...derived(broker, creds, g3.code)];
     h.sim.inject({
@@ -226,8 +229,8 @@ beforeAll(async () => {
     if (broker === 'dhan') h.sim.revokeToken(tokens.accessToken);
     // Nor ICICI Breeze (brokers-more.md §2.7).
     if (broker === 'breeze') h.sim.revokeToken(tokens.accessToken);
-    await a.logout?.(creds.apiKey, tokens.accessToken);
-    await capture(a.validate(creds.apiKey, tokens.accessToken));
+    await a.logout?.(creds.apiKey, tokens.accessToken, simTokenContext(broker));
+    await capture(a.validate(creds.apiKey, tokens.accessToken, simTokenContext(broker)));
   }
 
   // An unreachable broker.

@@ -245,16 +245,10 @@ describe('Shoonya adapter against the simulator', () => {
     expect(h.sim.tokenStatus('shoonya', tokens.accessToken)).toBe('revoked');
   });
 
-  it('without a stored user id: the one this process learnt from the exchange, else config (nothing sent)', async () => {
+  it('without a stored user id: config, nothing sent (TokenService always passes the stored one)', async () => {
     const { creds, tokens } = await loggedIn();
-    // Another adapter set of the same process: the uid learnt at the exchange.
-    await expect(
-      h.adaptersWith({}).shoonya.validate(creds.apiKey, tokens.accessToken),
-    ).resolves.toMatchObject({ userId: USER });
     h.sim.clearRequests();
-    const unknown = await rejection(
-      h.adapters.shoonya.validate(creds.apiKey, 'a-token-this-process-never-saw-0123456789'),
-    );
+    const unknown = await rejection(h.adapters.shoonya.validate(creds.apiKey, tokens.accessToken));
     expect(unknown.kind).toBe('config');
     expect(unknown.message).toMatch(/does not know which .* user.*Log in/);
     const odd = await rejection(

@@ -11,7 +11,14 @@ import {
   simulatorBaseUrls,
 } from '../../electron/core/brokers/simulator-switch';
 import { DEFAULT_SIM_USERS } from '../simulator';
-import { credentialsOf, loginGrant, startHarness, thrown, type Harness } from './helpers';
+import {
+  credentialsOf,
+  loginGrant,
+  startHarness,
+  thrown,
+  type Harness,
+  simTokenContext,
+} from './helpers';
 
 let harness: Harness;
 let viaSwitch: Harness;
@@ -54,7 +61,11 @@ describe('TOKENTRAY_BROKER_SIMULATOR', () => {
         credentialsOf(harness.sim, broker),
         grant,
       );
-      const profile = await viaSwitch.adapters[broker].validate(apiKey, tokens.accessToken);
+      const profile = await viaSwitch.adapters[broker].validate(
+        apiKey,
+        tokens.accessToken,
+        simTokenContext(broker),
+      );
       // 5paisa's check (V4/Margin) and Dhan's profile carry the client id only; their token
       // answers have the name.
       const nameless = broker === 'fivepaisa' || broker === 'dhan';

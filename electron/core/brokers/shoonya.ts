@@ -151,26 +151,6 @@ export function shoonyaExpiresAt(raw: unknown, issuedAt: Date): Date | undefined
   return new Date(Math.round(ms));
 }
 
-/**
- * User ids this process learnt from its own exchanges, by a hash of the token (never the token): a
- * caller that has no TokenContext for a token this process just issued still names the right user.
- * TokenService always passes the stored id; this only covers callers that do not. Bounded.
- */
-const learntUids = new Map<string, string>();
-const MAX_LEARNT_UIDS = 64;
-const tokenKey = (token: string) => sha256Hex(token);
-
-function learnUid(token: string, uid: string): void {
-  const key = tokenKey(token);
-  learntUids.delete(key);
-  learntUids.set(key, uid);
-  while (learntUids.size > MAX_LEARNT_UIDS) {
-    const oldest = learntUids.keys().next().value;
-    if (oldest === undefined) break;
-    learntUids.delete(oldest);
-  }
-}
-
 export function createShoonyaAdapter(ctx: AdapterContext): BrokerAdapter {
   const { label } = ctx;
 
@@ -248,9 +228,9 @@ export function createShoonyaAdapter(ctx: AdapterContext): BrokerAdapter {
     return parsed.success && parsed.data.stat !== undefined && parsed.data.stat !== 'Ok';
   }
 
-  /** The user id a call names: the caller's (stored from the exchange), else one learnt here. */
-  function uidFor(context: TokenContext | undefined, token: string): string {
-    const uid = context?.userId ?? learntUids.get(tokenKey(token));
+  /** The user id a call names: the caller's (TokenService stores it from the exchange). */
+  function uidFor(context: TokenContext | undefined): string {
+    const uid = context?.userId;
     if (uid === undefined) {
       throw new TokenTrayError(
         'config',
@@ -331,7 +311,6 @@ export function createShoonyaAdapter(ctx: AdapterContext): BrokerAdapter {
           ctx.registerSecrets(s.access_token, refresh);
           const all = [...secrets, s.access_token, refresh];
           const userId = profileUserId(s.uid ?? s.USERID ?? s.actid, all);
-          if (userId !== undefined) learnUid(s.access_token, userId);
           const brokerExpiresAt = shoonyaExpiresAt(s.expires_in, issuedAt);
           if (s.expires_in !== undefined && brokerExpiresAt === undefined) {
             ctx.logger.warn('broker expiry not understood; the daily cutoff decides', {
@@ -352,7 +331,7 @@ export function createShoonyaAdapter(ctx: AdapterContext): BrokerAdapter {
 
     async validate(_apiKey, accessToken, context) {
       ctx.registerSecrets(accessToken);
-      const uid = uidFor(context, accessToken);
+      const uid = uidFor(context);
       const secrets = [accessToken];
       return ctx.call<Profile>({
         op: 'validate',
@@ -371,7 +350,7 @@ export function createShoonyaAdapter(ctx: AdapterContext): BrokerAdapter {
 
     async logout(_apiKey, accessToken, context) {
       ctx.registerSecrets(accessToken);
-      const uid = uidFor(context, accessToken);
+      const uid = uidFor(context);
       await ctx.call<void>({
         op: 'logout',
         secrets: [accessToken],
